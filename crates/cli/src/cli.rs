@@ -1,0 +1,75 @@
+//! Command-line arguments.
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+#[derive(Debug, Parser)]
+#[command(name = "errdex", version = crate::output::VERSION.as_str(), about = "The error index for LLM APIs: what an error means and how to fix it, offline.")]
+pub struct Cli {
+    /// When to colour the output: auto (a terminal, and NO_COLOR unset), always or never.
+    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Show an entry: what the error means, the quick fix, causes, code, prevention.
+    Explain(ExplainArgs),
+    /// List the entries, optionally by provider and kind.
+    List(ListArgs),
+    /// Ranked full-text search over titles and sections.
+    Search(SearchArgs),
+    /// Validate a knowledge-base folder and report every problem with file:line.
+    Check(CheckArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ExplainArgs {
+    /// The entry id, `<provider>/<slug>` (e.g. anthropic/authentication-error).
+    pub id: String,
+    /// Print every field and section as JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ListArgs {
+    /// Only this provider (e.g. anthropic, openai, azure-openai).
+    #[arg(long)]
+    pub provider: Option<String>,
+    /// Only this kind (e.g. authentication, rate_limit).
+    #[arg(long)]
+    pub kind: Option<String>,
+    /// Print a JSON array.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct SearchArgs {
+    /// Words to look for; several words rank entries that have more of them higher.
+    #[arg(required = true, num_args = 1..)]
+    pub query: Vec<String>,
+    /// How many results at most.
+    #[arg(long, default_value_t = 10)]
+    pub limit: usize,
+    /// Print a JSON array.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// The knowledge-base folder to check.
+    #[arg(long, default_value = "kb")]
+    pub kb: PathBuf,
+}
