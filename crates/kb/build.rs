@@ -15,7 +15,8 @@ use syntect::parsing::SyntaxSet;
 use syntect::util::{as_24_bit_terminal_escaped, LinesWithEndings};
 
 fn main() {
-    let manifest = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"));
+    let manifest =
+        PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"));
     let kb = std::env::var_os("ERRDEX_KB_DIR")
         .map(PathBuf::from)
         .unwrap_or_else(|| manifest.join("../../kb"));
@@ -54,7 +55,8 @@ fn main() {
         problems,
     };
     let bytes = postcard::to_stdvec(&index).expect("the index serialises");
-    let out = PathBuf::from(std::env::var("OUT_DIR").expect("cargo sets OUT_DIR")).join("kb.postcard");
+    let out =
+        PathBuf::from(std::env::var("OUT_DIR").expect("cargo sets OUT_DIR")).join("kb.postcard");
     std::fs::write(&out, bytes).unwrap_or_else(|e| panic!("cannot write {}: {e}", out.display()));
 }
 
@@ -69,7 +71,10 @@ fn highlight(entries: &mut [Entry]) {
     let syntaxes = SyntaxSet::load_defaults_newlines();
     let themes = ThemeSet::load_defaults();
     let theme = &themes.themes["base16-ocean.dark"];
-    for example in entries.iter_mut().flat_map(|e| e.sections.examples.iter_mut()) {
+    for example in entries
+        .iter_mut()
+        .flat_map(|e| e.sections.examples.iter_mut())
+    {
         let extension = match example.language {
             Language::Python => "py",
             Language::Typescript => "js",
@@ -102,7 +107,11 @@ fn revision(kb: &Path) -> String {
         hash.update(std::fs::read(&file).unwrap_or_default());
         hash.update([0]);
     }
-    hash.finalize().iter().take(6).map(|b| format!("{b:02x}")).collect()
+    hash.finalize()
+        .iter()
+        .take(6)
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 fn collect(dir: &Path, files: &mut Vec<PathBuf>) {

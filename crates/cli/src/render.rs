@@ -15,8 +15,14 @@ pub fn entry(e: &Entry, out: &Output) -> String {
         page.push_str(text);
         page.push('\n');
     };
-    let http = e.http_status.map_or("no HTTP status".to_string(), |s| format!("HTTP {s}"));
-    let retry = if e.retryable { "retryable" } else { "not retryable" };
+    let http = e
+        .http_status
+        .map_or("no HTTP status".to_string(), |s| format!("HTTP {s}"));
+    let retry = if e.retryable {
+        "retryable"
+    } else {
+        "not retryable"
+    };
     push(&mut page, &out.paint(BOLD, &e.title));
     push(
         &mut page,
@@ -37,7 +43,10 @@ pub fn entry(e: &Entry, out: &Output) -> String {
             &format!(
                 "{INDENT}{} {}",
                 out.paint(CODE, &x.class),
-                out.paint(DIM, &format!("({} · {} {})", language(x.language), x.sdk, x.versions))
+                out.paint(
+                    DIM,
+                    &format!("({} · {} {})", language(x.language), x.sdk, x.versions)
+                )
             ),
         );
     }
@@ -50,7 +59,10 @@ pub fn entry(e: &Entry, out: &Output) -> String {
         "Stack trace",
         &format!(
             "{INDENT}{}\n",
-            out.paint(DIM, "Not captured yet: `errdex verify` records the traceback the real SDK prints.")
+            out.paint(
+                DIM,
+                "Not captured yet: `errdex verify` records the traceback the real SDK prints."
+            )
         ),
     );
     section(&mut page, out, "Quick fix", &markdown(&s.quick_fix, out));
@@ -59,7 +71,11 @@ pub fn entry(e: &Entry, out: &Output) -> String {
     let mut causes = String::new();
     for (n, cause) in s.causes.iter().enumerate() {
         let label = format!("{}. ", n + 1);
-        causes.push_str(&wrap(&inline(&cause.cause, out), &format!("{INDENT}{label}"), &format!("{INDENT}   ")));
+        causes.push_str(&wrap(
+            &inline(&cause.cause, out),
+            &format!("{INDENT}{label}"),
+            &format!("{INDENT}   "),
+        ));
         causes.push_str(&wrap(
             &format!("{} {}", out.paint(BOLD, "Fix:"), inline(&cause.fix, out)),
             &format!("{INDENT}   "),
@@ -73,12 +89,18 @@ pub fn entry(e: &Entry, out: &Output) -> String {
             Role::Broken => out.paint(BAD, "✗ broken"),
             Role::Fixed => out.paint(GOOD, "✓ fixed"),
         };
-        let mut facts = vec![language(x.language).to_string(), format!("{} {}", x.sdk, x.sdk_versions)];
+        let mut facts = vec![
+            language(x.language).to_string(),
+            format!("{} {}", x.sdk, x.sdk_versions),
+        ];
         if let Some(raises) = &x.raises {
             facts.push(format!("raises {raises}"));
         }
         facts.push(format!("mock scenario {}", x.scenario));
-        code.push_str(&format!("\n{INDENT}{label} {}\n", out.paint(DIM, &facts.join(" · "))));
+        code.push_str(&format!(
+            "\n{INDENT}{label} {}\n",
+            out.paint(DIM, &facts.join(" · "))
+        ));
         let body = match (&x.highlighted_ansi, out.color) {
             (Some(colored), true) => colored.as_str(),
             _ => x.code.as_str(),
@@ -94,18 +116,32 @@ pub fn entry(e: &Entry, out: &Output) -> String {
     let compat: String = e
         .compatibility
         .iter()
-        .map(|c| format!("{INDENT}{} {} · {} {}\n", language(c.language), c.runtime, c.sdk, c.versions))
+        .map(|c| {
+            format!(
+                "{INDENT}{} {} · {} {}\n",
+                language(c.language),
+                c.runtime,
+                c.sdk,
+                c.versions
+            )
+        })
         .collect();
     section(&mut page, out, "Compatibility", &compat);
     let verified = match &e.verification {
-        Verification::NotRun => format!("not yet: `errdex verify --entry {}` runs its examples against the real SDK", e.id),
+        Verification::NotRun => format!(
+            "not yet: `errdex verify --entry {}` runs its examples against the real SDK",
+            e.id
+        ),
         Verification::Passed { date, sdk } => format!("passed on {date} with {sdk}"),
         Verification::Failed { date, sdk } => format!("FAILED on {date} with {sdk}"),
         Verification::Unverifiable { reason } => format!("cannot be verified here: {reason}"),
     };
     section(&mut page, out, "Verified", &wrap(&verified, INDENT, INDENT));
     let mut related = String::new();
-    for (label, ids) in [("confused with", &e.related.confused_with), ("leads to", &e.related.leads_to)] {
+    for (label, ids) in [
+        ("confused with", &e.related.confused_with),
+        ("leads to", &e.related.leads_to),
+    ] {
         if !ids.is_empty() {
             let ids: Vec<String> = ids.iter().map(|i| i.to_string()).collect();
             related.push_str(&format!("{INDENT}{label}: {}\n", ids.join(", ")));
@@ -114,13 +150,20 @@ pub fn entry(e: &Entry, out: &Output) -> String {
     if !related.is_empty() {
         section(&mut page, out, "Related", &related);
     }
-    let sources: String = e.sources.iter().map(|s| format!("{INDENT}- {s}\n")).collect();
+    let sources: String = e
+        .sources
+        .iter()
+        .map(|s| format!("{INDENT}- {s}\n"))
+        .collect();
     section(&mut page, out, "Sources", &sources);
     section(
         &mut page,
         out,
         "Community notes",
-        &format!("{INDENT}{}\n", out.paint(DIM, "Readers' notes are on the entry's web page.")),
+        &format!(
+            "{INDENT}{}\n",
+            out.paint(DIM, "Readers' notes are on the entry's web page.")
+        ),
     );
     page
 }
@@ -139,24 +182,29 @@ fn markdown(source: &str, out: &Output) -> String {
     let mut lists: Vec<Option<u64>> = Vec::new();
     let mut in_code = false;
     let mut item_prefix: Option<String> = None;
-    let flush = |text: &mut String, para: &mut String, prefix: &mut Option<String>, depth: usize| {
-        if para.trim().is_empty() {
+    let flush =
+        |text: &mut String, para: &mut String, prefix: &mut Option<String>, depth: usize| {
+            if para.trim().is_empty() {
+                para.clear();
+                return;
+            }
+            let indent = INDENT.repeat(depth + 1);
+            match prefix.take() {
+                Some(p) => {
+                    let rest = format!("{indent}{}", " ".repeat(p.chars().count()));
+                    text.push_str(&wrap(para.trim(), &format!("{indent}{p}"), &rest));
+                }
+                None => {
+                    let rest = if depth > 0 {
+                        format!("{indent}  ")
+                    } else {
+                        indent.clone()
+                    };
+                    text.push_str(&wrap(para.trim(), &rest, &rest));
+                }
+            }
             para.clear();
-            return;
-        }
-        let indent = INDENT.repeat(depth + 1);
-        match prefix.take() {
-            Some(p) => {
-                let rest = format!("{indent}{}", " ".repeat(p.chars().count()));
-                text.push_str(&wrap(para.trim(), &format!("{indent}{p}"), &rest));
-            }
-            None => {
-                let rest = if depth > 0 { format!("{indent}  ") } else { indent.clone() };
-                text.push_str(&wrap(para.trim(), &rest, &rest));
-            }
-        }
-        para.clear();
-    };
+        };
     let mut emphasis: Vec<anstyle::Style> = Vec::new();
     let mut link_url: Option<String> = None;
     for event in Parser::new(source) {

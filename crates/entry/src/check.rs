@@ -30,7 +30,10 @@ pub fn check(loaded: &Loaded) -> Vec<Problem> {
                 problems.push(Problem::new(
                     &file,
                     line,
-                    format!("duplicate id `{id}`: {}:{other_line} claims it too; ids are never reused", other.display()),
+                    format!(
+                        "duplicate id `{id}`: {}:{other_line} claims it too; ids are never reused",
+                        other.display()
+                    ),
                 ));
             } else {
                 claimed.insert(id, (file.clone(), line));
@@ -41,7 +44,9 @@ pub fn check(loaded: &Loaded) -> Vec<Problem> {
         let entry = &parsed.entry;
         for reference in parsed.references.iter().filter(|r| r.field != "aliases") {
             let what = match by_id.get(&reference.id) {
-                None if claimed.contains_key(&reference.id) => Some("is an alias: name the entry's own id"),
+                None if claimed.contains_key(&reference.id) => {
+                    Some("is an alias: name the entry's own id")
+                }
                 None => Some("does not exist"),
                 Some(_) if reference.id == entry.id => Some("is this entry itself"),
                 Some(Status::Retired { .. }) if reference.field == "successor" => {

@@ -18,7 +18,9 @@ pub struct EntryId {
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum IdError {
-    #[error("`{0}` is not an id: an id is `<provider>/<slug>`, e.g. `anthropic/authentication-error`")]
+    #[error(
+        "`{0}` is not an id: an id is `<provider>/<slug>`, e.g. `anthropic/authentication-error`"
+    )]
     Shape(String),
     #[error("`{0}` is not a provider of taxonomy.md (expected one of: {expected})", expected = Provider::expected())]
     Provider(String),
@@ -56,8 +58,11 @@ impl FromStr for EntryId {
     fn from_str(s: &str) -> Result<Self, IdError> {
         let s = s.trim().trim_matches('/');
         let s = s.strip_suffix(".md").unwrap_or(s);
-        let (provider, slug) = s.split_once('/').ok_or_else(|| IdError::Shape(s.to_string()))?;
-        let provider = Provider::parse(provider).ok_or_else(|| IdError::Provider(provider.to_string()))?;
+        let (provider, slug) = s
+            .split_once('/')
+            .ok_or_else(|| IdError::Shape(s.to_string()))?;
+        let provider =
+            Provider::parse(provider).ok_or_else(|| IdError::Provider(provider.to_string()))?;
         EntryId::new(provider, slug)
     }
 }
@@ -70,7 +75,11 @@ impl fmt::Display for EntryId {
 
 /// The ids closest to `query` (by edit similarity of the whole id and of the slug), best
 /// first, for "did you mean" messages.
-pub fn nearest_ids<'a>(query: &str, ids: impl IntoIterator<Item = &'a EntryId>, n: usize) -> Vec<&'a EntryId> {
+pub fn nearest_ids<'a>(
+    query: &str,
+    ids: impl IntoIterator<Item = &'a EntryId>,
+    n: usize,
+) -> Vec<&'a EntryId> {
     let query = query.trim().to_ascii_lowercase();
     let query_slug = query.rsplit('/').next().unwrap_or(&query).to_string();
     let mut scored: Vec<(f64, &EntryId)> = ids
@@ -95,16 +104,38 @@ mod tests {
         let id: EntryId = "anthropic/authentication-error".parse().unwrap();
         assert_eq!(id.provider, Provider::Anthropic);
         assert_eq!(id.to_string(), "anthropic/authentication-error");
-        assert_eq!("/anthropic/authentication-error.md".parse::<EntryId>().unwrap(), id);
+        assert_eq!(
+            "/anthropic/authentication-error.md"
+                .parse::<EntryId>()
+                .unwrap(),
+            id
+        );
     }
 
     #[test]
     fn rejects_bad_ids_with_the_reason() {
-        assert!(matches!("anthropic".parse::<EntryId>(), Err(IdError::Shape(_))));
-        assert!(matches!("claude/x".parse::<EntryId>(), Err(IdError::Provider(_))));
-        for slug in ["Auth", "auth_error", "auth--error", "-auth", "auth-", "../x", ""] {
+        assert!(matches!(
+            "anthropic".parse::<EntryId>(),
+            Err(IdError::Shape(_))
+        ));
+        assert!(matches!(
+            "claude/x".parse::<EntryId>(),
+            Err(IdError::Provider(_))
+        ));
+        for slug in [
+            "Auth",
+            "auth_error",
+            "auth--error",
+            "-auth",
+            "auth-",
+            "../x",
+            "",
+        ] {
             assert!(
-                matches!(EntryId::new(Provider::Anthropic, slug), Err(IdError::Slug(_))),
+                matches!(
+                    EntryId::new(Provider::Anthropic, slug),
+                    Err(IdError::Slug(_))
+                ),
                 "{slug} accepted"
             );
         }
@@ -112,10 +143,14 @@ mod tests {
 
     #[test]
     fn nearest_ids_puts_the_closest_first() {
-        let ids: Vec<EntryId> = ["anthropic/authentication-error", "anthropic/missing-api-key", "fireworks/authentication-error"]
-            .iter()
-            .map(|s| s.parse().unwrap())
-            .collect();
+        let ids: Vec<EntryId> = [
+            "anthropic/authentication-error",
+            "anthropic/missing-api-key",
+            "fireworks/authentication-error",
+        ]
+        .iter()
+        .map(|s| s.parse().unwrap())
+        .collect();
         let near = nearest_ids("anthropic/authentcation-error", &ids, 2);
         assert_eq!(near[0].to_string(), "anthropic/authentication-error");
     }

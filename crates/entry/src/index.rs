@@ -21,7 +21,11 @@ pub enum Resolved<'a> {
     /// The entry itself.
     Entry(&'a Entry),
     /// An earlier id of `entry` (renamed), or a retired entry and its successor.
-    Moved { from: &'a EntryId, to: &'a Entry, retired: Option<&'a Entry> },
+    Moved {
+        from: &'a EntryId,
+        to: &'a Entry,
+        retired: Option<&'a Entry>,
+    },
 }
 
 impl Index {
@@ -69,7 +73,11 @@ impl Index {
     }
 
     /// Current entries, optionally filtered.
-    pub fn current(&self, provider: Option<Provider>, kind: Option<Kind>) -> impl Iterator<Item = &Entry> {
+    pub fn current(
+        &self,
+        provider: Option<Provider>,
+        kind: Option<Kind>,
+    ) -> impl Iterator<Item = &Entry> {
         self.entries.iter().filter(move |e| {
             e.status == Status::Current
                 && provider.is_none_or(|p| e.provider == p)
@@ -79,6 +87,8 @@ impl Index {
 
     /// Every id a reader may type: entries (current and retired) and aliases.
     pub fn all_ids(&self) -> impl Iterator<Item = &EntryId> {
-        self.entries.iter().flat_map(|e| std::iter::once(&e.id).chain(e.aliases.iter()))
+        self.entries
+            .iter()
+            .flat_map(|e| std::iter::once(&e.id).chain(e.aliases.iter()))
     }
 }

@@ -7,8 +7,8 @@
 //! everything that reads entries.
 
 mod check;
-mod index;
 mod ids;
+mod index;
 mod load;
 mod model;
 mod parse;
@@ -17,12 +17,12 @@ mod taxonomy;
 pub mod views;
 
 pub use check::check;
-pub use index::{Index, Resolved};
 pub use ids::{nearest_ids, EntryId, IdError, SLUG_RULE};
+pub use index::{Index, Resolved};
 pub use load::{load_kb, LoadError, Loaded};
 pub use model::{
-    Cause, CodeExample, Compatibility, Difficulty, Entry, ExceptionClass, Language, Related,
-    Role, Sections, Severity, Signals, Status, Verification,
+    Cause, CodeExample, Compatibility, Difficulty, Entry, ExceptionClass, Language, Related, Role,
+    Sections, Severity, Signals, Status, Verification,
 };
 pub use parse::{parse_entry, Parsed, Reference, FENCE_KEYS, SECTION_HEADINGS};
 pub use taxonomy::{Kind, Provider};

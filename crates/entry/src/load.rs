@@ -64,15 +64,20 @@ pub fn load_kb(root: &Path) -> Result<Loaded, LoadError> {
                 loaded.problems.push(Problem::new(
                     &path,
                     1,
-                    format!("folder `{dir_name}` is not a provider of taxonomy.md ({})", Provider::expected()),
+                    format!(
+                        "folder `{dir_name}` is not a provider of taxonomy.md ({})",
+                        Provider::expected()
+                    ),
                 ));
                 continue;
             };
             let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or("");
             if !is_slug(stem) {
-                loaded
-                    .problems
-                    .push(Problem::new(&path, 1, format!("file name `{stem}.md` is not a valid slug: {SLUG_RULE}")));
+                loaded.problems.push(Problem::new(
+                    &path,
+                    1,
+                    format!("file name `{stem}.md` is not a valid slug: {SLUG_RULE}"),
+                ));
                 continue;
             }
             let id = EntryId::new(provider, stem).expect("slug checked above");
@@ -80,7 +85,11 @@ pub fn load_kb(root: &Path) -> Result<Loaded, LoadError> {
                 Ok(bytes) => match String::from_utf8(bytes) {
                     Ok(text) => text,
                     Err(_) => {
-                        loaded.problems.push(Problem::new(&path, 1, "the file is not UTF-8: save it as UTF-8"));
+                        loaded.problems.push(Problem::new(
+                            &path,
+                            1,
+                            "the file is not UTF-8: save it as UTF-8",
+                        ));
                         continue;
                     }
                 },
@@ -97,6 +106,9 @@ pub fn load_kb(root: &Path) -> Result<Loaded, LoadError> {
 
 fn has_markdown(dir: &Path) -> bool {
     std::fs::read_dir(dir)
-        .map(|rd| rd.flatten().any(|e| e.path().extension().is_some_and(|x| x == "md")))
+        .map(|rd| {
+            rd.flatten()
+                .any(|e| e.path().extension().is_some_and(|x| x == "md"))
+        })
         .unwrap_or(false)
 }

@@ -25,7 +25,8 @@ pub const SECTION_HEADINGS: [&str; 8] = [
 ];
 
 /// The keys a code fence may carry after its language and role.
-pub const FENCE_KEYS: &str = "sdk=PACKAGE[RANGE], scenario=NAME, raises=CLASS, env=NAME=VALUE, nokey";
+pub const FENCE_KEYS: &str =
+    "sdk=PACKAGE[RANGE], scenario=NAME, raises=CLASS, env=NAME=VALUE, nokey";
 
 /// Collects problems for one file, turning byte offsets into lines.
 struct Sink<'a> {
@@ -71,7 +72,9 @@ pub fn parse_entry(file: &Path, id: EntryId, text: &str) -> Result<Parsed, Vec<P
     let meta = match toml::from_str::<RawFrontMatter>(front) {
         Ok(raw) => validate_front_matter(raw, &id, front, front_line, &mut sink),
         Err(err) => {
-            let line = err.span().map_or(front_line, |s| line_at(front, s.start, front_line));
+            let line = err
+                .span()
+                .map_or(front_line, |s| line_at(front, s.start, front_line));
             sink.at(line, format!("front matter: {}", err.message().trim_end()));
             None
         }
@@ -82,34 +85,38 @@ pub fn parse_entry(file: &Path, id: EntryId, text: &str) -> Result<Parsed, Vec<P
         Some(meta) if sink.problems.is_empty() => Ok(Parsed {
             references: meta.references,
             entry: Entry {
-            id,
-            file: file.display().to_string(),
-            title: meta.title,
-            summary: meta.summary,
-            provider: meta.provider,
-            kind: meta.kind,
-            http_status: meta.http_status,
-            error_codes: meta.error_codes,
-            severity: meta.severity,
-            difficulty: meta.difficulty,
-            time_to_fix: meta.time_to_fix,
-            retryable: meta.retryable,
-            status: meta.status,
-            aliases: meta.aliases,
-            exceptions: meta.exceptions,
-            signals: meta.signals,
-            compatibility: meta.compatibility,
-            related: meta.related,
-            sources: meta.sources,
-            verification: meta.verification,
-            sections,
-        }}),
+                id,
+                file: file.display().to_string(),
+                title: meta.title,
+                summary: meta.summary,
+                provider: meta.provider,
+                kind: meta.kind,
+                http_status: meta.http_status,
+                error_codes: meta.error_codes,
+                severity: meta.severity,
+                difficulty: meta.difficulty,
+                time_to_fix: meta.time_to_fix,
+                retryable: meta.retryable,
+                status: meta.status,
+                aliases: meta.aliases,
+                exceptions: meta.exceptions,
+                signals: meta.signals,
+                compatibility: meta.compatibility,
+                related: meta.related,
+                sources: meta.sources,
+                verification: meta.verification,
+                sections,
+            },
+        }),
         _ => Err(sink.problems),
     }
 }
 
 /// Returns (front matter, its first line, body, its first line).
-fn split_front_matter<'t>(text: &'t str, sink: &mut Sink) -> Option<(&'t str, usize, &'t str, usize)> {
+fn split_front_matter<'t>(
+    text: &'t str,
+    sink: &mut Sink,
+) -> Option<(&'t str, usize, &'t str, usize)> {
     let mut lines = text.split_inclusive('\n');
     let first = lines.next().unwrap_or("");
     if first.trim_end() != "+++" {
@@ -125,7 +132,10 @@ fn split_front_matter<'t>(text: &'t str, sink: &mut Sink) -> Option<(&'t str, us
         }
         offset += line.len();
     }
-    sink.at(1, "the front matter is not closed: add a `+++` line after it");
+    sink.at(
+        1,
+        "the front matter is not closed: add a `+++` line after it",
+    );
     None
 }
 
@@ -152,19 +162,29 @@ struct Meta {
     references: Vec<Reference>,
 }
 
-fn validate_front_matter(raw: RawFrontMatter, id: &EntryId, front: &str, first_line: usize, sink: &mut Sink) -> Option<Meta> {
+fn validate_front_matter(
+    raw: RawFrontMatter,
+    id: &EntryId,
+    front: &str,
+    first_line: usize,
+    sink: &mut Sink,
+) -> Option<Meta> {
     let before = sink.problems.len();
     let line = |span: Range<usize>| line_at(front, span.start, first_line);
-    let mut problem = |span: Range<usize>, message: String| sink.problems.push(Problem::new(sink.file, line(span), message));
-
-    let text_field = |name: &str, value: Spanned<String>, problem: &mut dyn FnMut(Range<usize>, String)| {
-        let span = value.span();
-        let value = value.into_inner();
-        if value.trim().is_empty() {
-            problem(span, format!("`{name}` is empty: write it"));
-        }
-        value.trim().to_string()
+    let mut problem = |span: Range<usize>, message: String| {
+        sink.problems
+            .push(Problem::new(sink.file, line(span), message))
     };
+
+    let text_field =
+        |name: &str, value: Spanned<String>, problem: &mut dyn FnMut(Range<usize>, String)| {
+            let span = value.span();
+            let value = value.into_inner();
+            if value.trim().is_empty() {
+                problem(span, format!("`{name}` is empty: write it"));
+            }
+            value.trim().to_string()
+        };
     let title = text_field("title", raw.title, &mut problem);
     let summary = text_field("summary", raw.summary, &mut problem);
     if summary.contains('\n') {
@@ -176,11 +196,18 @@ fn validate_front_matter(raw: RawFrontMatter, id: &EntryId, front: &str, first_l
     match provider {
         None => problem(
             raw.provider.span(),
-            format!("unknown provider `{}`: use one of {}", raw.provider.get_ref(), Provider::expected()),
+            format!(
+                "unknown provider `{}`: use one of {}",
+                raw.provider.get_ref(),
+                Provider::expected()
+            ),
         ),
         Some(p) if p != id.provider => problem(
             raw.provider.span(),
-            format!("provider `{p}` does not match the folder `{}/`: move the file or change the field", id.provider),
+            format!(
+                "provider `{p}` does not match the folder `{}/`: move the file or change the field",
+                id.provider
+            ),
         ),
         Some(_) => {}
     }
@@ -188,12 +215,22 @@ fn validate_front_matter(raw: RawFrontMatter, id: &EntryId, front: &str, first_l
     if kind.is_none() {
         problem(
             raw.kind.span(),
-            format!("unknown kind `{}`: use one of {}", raw.kind.get_ref(), Kind::expected()),
+            format!(
+                "unknown kind `{}`: use one of {}",
+                raw.kind.get_ref(),
+                Kind::expected()
+            ),
         );
     }
     let http_status = raw.http_status.map(|s| {
         if !(100..=599).contains(s.get_ref()) {
-            problem(s.span(), format!("http_status {} is not an HTTP status (100-599)", s.get_ref()));
+            problem(
+                s.span(),
+                format!(
+                    "http_status {} is not an HTTP status (100-599)",
+                    s.get_ref()
+                ),
+            );
         }
         s.into_inner()
     });
@@ -203,7 +240,10 @@ fn validate_front_matter(raw: RawFrontMatter, id: &EntryId, front: &str, first_l
         "high" => Some(Severity::High),
         "critical" => Some(Severity::Critical),
         other => {
-            problem(raw.severity.span(), format!("unknown severity `{other}`: use low, medium, high or critical"));
+            problem(
+                raw.severity.span(),
+                format!("unknown severity `{other}`: use low, medium, high or critical"),
+            );
             None
         }
     };
@@ -221,7 +261,9 @@ fn validate_front_matter(raw: RawFrontMatter, id: &EntryId, front: &str, first_l
     };
 
     let mut references = Vec::new();
-    let mut parse_id = |value: &Spanned<String>, field: &'static str, problem: &mut dyn FnMut(Range<usize>, String)| {
+    let mut parse_id = |value: &Spanned<String>,
+                        field: &'static str,
+                        problem: &mut dyn FnMut(Range<usize>, String)| {
         let id = value
             .get_ref()
             .parse::<EntryId>()
@@ -245,11 +287,13 @@ fn validate_front_matter(raw: RawFrontMatter, id: &EntryId, front: &str, first_l
             Some(Status::Current)
         }
         Some("retired") => match &raw.successor {
-            Some(successor) => parse_id(successor, "successor", &mut problem).map(|successor| Status::Retired { successor }),
+            Some(successor) => parse_id(successor, "successor", &mut problem)
+                .map(|successor| Status::Retired { successor }),
             None => {
                 problem(
                     raw.status.as_ref().map_or(0..0, |s| s.span()),
-                    "a retired entry names its successor: add `successor = \"<provider>/<slug>\"`".into(),
+                    "a retired entry names its successor: add `successor = \"<provider>/<slug>\"`"
+                        .into(),
                 );
                 None
             }
@@ -264,7 +308,11 @@ fn validate_front_matter(raw: RawFrontMatter, id: &EntryId, front: &str, first_l
     };
     let current = status == Some(Status::Current);
 
-    let aliases = raw.aliases.iter().filter_map(|a| parse_id(a, "aliases", &mut problem)).collect();
+    let aliases = raw
+        .aliases
+        .iter()
+        .filter_map(|a| parse_id(a, "aliases", &mut problem))
+        .collect();
     let related = Related {
         confused_with: raw
             .related
@@ -284,7 +332,10 @@ fn validate_front_matter(raw: RawFrontMatter, id: &EntryId, front: &str, first_l
         parse_language(value.get_ref()).or_else(|| {
             problem(
                 value.span(),
-                format!("unknown language `{}`: use python or typescript", value.get_ref()),
+                format!(
+                    "unknown language `{}`: use python or typescript",
+                    value.get_ref()
+                ),
             );
             None
         })
@@ -316,7 +367,8 @@ fn validate_front_matter(raw: RawFrontMatter, id: &EntryId, front: &str, first_l
     if current && raw.exceptions.is_empty() {
         problem(
             0..0,
-            "no `[[exceptions]]`: name the class each SDK raises (language, sdk, versions, class)".into(),
+            "no `[[exceptions]]`: name the class each SDK raises (language, sdk, versions, class)"
+                .into(),
         );
     }
     let mut compatibility = Vec::new();
@@ -346,17 +398,28 @@ fn validate_front_matter(raw: RawFrontMatter, id: &EntryId, front: &str, first_l
             "no `[signals]`: give at least one literal or regex that identifies this error in pasted text".into(),
         );
     }
-    let sources: Vec<String> = raw.sources.iter().map(|s| s.get_ref().trim().to_string()).collect();
+    let sources: Vec<String> = raw
+        .sources
+        .iter()
+        .map(|s| s.get_ref().trim().to_string())
+        .collect();
     if current && sources.is_empty() {
         problem(
             0..0,
             "no `sources`: cite the SDK source file, provider documentation or public report behind this entry".into(),
         );
     }
-    let error_codes = raw.error_codes.iter().map(|c| c.get_ref().trim().to_string()).collect();
+    let error_codes = raw
+        .error_codes
+        .iter()
+        .map(|c| c.get_ref().trim().to_string())
+        .collect();
     let verification = match raw.unverifiable {
         Some(reason) if reason.get_ref().trim().is_empty() => {
-            problem(reason.span(), "`unverifiable` needs the reason the examples cannot be run here".into());
+            problem(
+                reason.span(),
+                "`unverifiable` needs the reason the examples cannot be run here".into(),
+            );
             Verification::NotRun
         }
         Some(reason) => Verification::Unverifiable {
@@ -397,7 +460,10 @@ fn validate_signals(raw: &RawSignals, problem: &mut dyn FnMut(Range<usize>, Stri
         if literal.get_ref().trim().len() < 3 {
             problem(
                 literal.span(),
-                format!("signal literal `{}` is too short to identify anything (3 characters at least)", literal.get_ref()),
+                format!(
+                    "signal literal `{}` is too short to identify anything (3 characters at least)",
+                    literal.get_ref()
+                ),
             );
         } else {
             signals.literals.push(literal.get_ref().clone());
@@ -408,8 +474,19 @@ fn validate_signals(raw: &RawSignals, problem: &mut dyn FnMut(Range<usize>, Stri
             Ok(_) => signals.regexes.push(pattern.get_ref().clone()),
             Err(e) => {
                 let reason = e.to_string();
-                let reason = reason.lines().last().unwrap_or("").trim().trim_start_matches("error: ");
-                problem(pattern.span(), format!("signal regex `{}` does not compile: {reason}", pattern.get_ref()));
+                let reason = reason
+                    .lines()
+                    .last()
+                    .unwrap_or("")
+                    .trim()
+                    .trim_start_matches("error: ");
+                problem(
+                    pattern.span(),
+                    format!(
+                        "signal regex `{}` does not compile: {reason}",
+                        pattern.get_ref()
+                    ),
+                );
             }
         }
     }
@@ -428,7 +505,9 @@ fn parse_language(text: &str) -> Option<Language> {
 fn check_version_req(text: &str) -> Result<(), String> {
     semver::VersionReq::parse(text.trim())
         .map(|_| ())
-        .map_err(|e| format!("version range `{text}` does not parse ({e}): write e.g. `>=0.40, <3`"))
+        .map_err(|e| {
+            format!("version range `{text}` does not parse ({e}): write e.g. `>=0.40, <3`")
+        })
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -486,7 +565,10 @@ fn parse_body(body: &str, first_line: usize, current: bool, sink: &mut Sink) -> 
     let mut open_heading: Option<Heading> = None;
     let mut open_fence: Option<Fence> = None;
 
-    for (event, range) in Parser::new_ext(body, Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH).into_offset_iter() {
+    for (event, range) in
+        Parser::new_ext(body, Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH)
+            .into_offset_iter()
+    {
         match event {
             Event::Start(Tag::Heading { level, .. }) => {
                 open_heading = Some(Heading {
@@ -527,18 +609,27 @@ fn parse_body(body: &str, first_line: usize, current: bool, sink: &mut Sink) -> 
     // Sections are the spans between level-2 headings.
     let mut sections = Sections::default();
     let mut seen: Vec<SectionName> = Vec::new();
-    let h2: Vec<&Heading> = headings.iter().filter(|h| h.level == HeadingLevel::H2).collect();
+    let h2: Vec<&Heading> = headings
+        .iter()
+        .filter(|h| h.level == HeadingLevel::H2)
+        .collect();
     for h in headings.iter().filter(|h| h.level == HeadingLevel::H1) {
         sink.at(
             line(h.range.start),
-            format!("`# {}`: the title comes from the front matter; use `##` section headings only", h.text.trim()),
+            format!(
+                "`# {}`: the title comes from the front matter; use `##` section headings only",
+                h.text.trim()
+            ),
         );
     }
     let preamble_end = h2.first().map_or(body.len(), |h| h.range.start);
     let preamble = body[..preamble_end].trim();
     if !preamble.is_empty() && !body[..preamble_end].trim_start().starts_with('#') {
         let offset = body.len() - body.trim_start().len();
-        sink.at(line(offset), "text before the first `##` section: move it into a section");
+        sink.at(
+            line(offset),
+            "text before the first `##` section: move it into a section",
+        );
     }
     for (i, heading) in h2.iter().enumerate() {
         let start = heading.range.end;
@@ -555,18 +646,27 @@ fn parse_body(body: &str, first_line: usize, current: bool, sink: &mut Sink) -> 
         let Some(section) = section_name(name) else {
             sink.at(
                 heading_line,
-                format!("unknown section `## {name}`: the sections are {}", SECTION_HEADINGS.map(|h| format!("`{h}`")).join(", ")),
+                format!(
+                    "unknown section `## {name}`: the sections are {}",
+                    SECTION_HEADINGS.map(|h| format!("`{h}`")).join(", ")
+                ),
             );
             continue;
         };
         if seen.contains(&section) {
-            sink.at(heading_line, format!("section `## {name}` appears twice: merge the two"));
+            sink.at(
+                heading_line,
+                format!("section `## {name}` appears twice: merge the two"),
+            );
             continue;
         }
         seen.push(section);
         let text = body[start..end].trim().to_string();
         if text.is_empty() {
-            sink.at(heading_line, format!("section `## {name}` is empty: write it"));
+            sink.at(
+                heading_line,
+                format!("section `## {name}` is empty: write it"),
+            );
             continue;
         }
         let in_section = |r: &Range<usize>| r.start >= start && r.end <= end;
@@ -578,7 +678,8 @@ fn parse_body(body: &str, first_line: usize, current: bool, sink: &mut Sink) -> 
             SectionName::Workaround => sections.workaround = text,
             SectionName::Prevention => sections.prevention = text,
             SectionName::Causes => {
-                let section_items: Vec<&(bool, Range<usize>)> = items.iter().filter(|(_, r)| in_section(r)).collect();
+                let section_items: Vec<&(bool, Range<usize>)> =
+                    items.iter().filter(|(_, r)| in_section(r)).collect();
                 if section_items.is_empty() || section_items.iter().any(|(ordered, _)| !ordered) {
                     sink.at(
                         heading_line,
@@ -637,7 +738,10 @@ fn parse_body(body: &str, first_line: usize, current: bool, sink: &mut Sink) -> 
     if current {
         for (name, heading) in SECTIONS.iter().zip(SECTION_HEADINGS) {
             if !seen.contains(name) {
-                sink.at(first_line, format!("missing section `## {heading}`: add it"));
+                sink.at(
+                    first_line,
+                    format!("missing section `## {heading}`: add it"),
+                );
             }
         }
     }
@@ -700,9 +804,16 @@ fn parse_fence(info: &str) -> Result<Annotation, String> {
     if lang_text.is_empty() {
         return Err("code block without a language: open it with e.g. ```python,broken,sdk=anthropic>=0.40,scenario=invalid_key,raises=anthropic.AuthenticationError".into());
     }
-    let language =
-        parse_language(lang_text).ok_or_else(|| format!("code block language `{lang_text}` is not python or typescript"))?;
-    let (mut role, mut sdk, mut scenario, mut raises, mut env, mut no_key) = (None, None::<(String, String)>, None, None, Vec::new(), false);
+    let language = parse_language(lang_text)
+        .ok_or_else(|| format!("code block language `{lang_text}` is not python or typescript"))?;
+    let (mut role, mut sdk, mut scenario, mut raises, mut env, mut no_key) = (
+        None,
+        None::<(String, String)>,
+        None,
+        None,
+        Vec::new(),
+        false,
+    );
     let mut last_was_sdk = false;
     for part in parts {
         if part.is_empty() {
@@ -721,10 +832,14 @@ fn parse_fence(info: &str) -> Result<Annotation, String> {
             None if part == "fixed" => role = Some(Role::Fixed),
             None if part == "nokey" => no_key = true,
             Some(("sdk", value)) => {
-                let split = value.find(['<', '>', '=', '!', '~', '^']).unwrap_or(value.len());
+                let split = value
+                    .find(['<', '>', '=', '!', '~', '^'])
+                    .unwrap_or(value.len());
                 let (package, range) = value.split_at(split);
                 if package.trim().is_empty() {
-                    return Err(format!("`sdk={value}` names no package: write e.g. `sdk=anthropic>=0.40`"));
+                    return Err(format!(
+                        "`sdk={value}` names no package: write e.g. `sdk=anthropic>=0.40`"
+                    ));
                 }
                 sdk = Some((package.trim().to_string(), range.trim().to_string()));
                 last_was_sdk = true;
@@ -732,14 +847,21 @@ fn parse_fence(info: &str) -> Result<Annotation, String> {
             Some(("scenario", value)) if !value.is_empty() => scenario = Some(value.to_string()),
             Some(("raises", value)) if !value.is_empty() => raises = Some(value.to_string()),
             Some(("env", value)) => match value.split_once('=') {
-                Some((name, val)) if !name.is_empty() => env.push((name.to_string(), val.to_string())),
+                Some((name, val)) if !name.is_empty() => {
+                    env.push((name.to_string(), val.to_string()))
+                }
                 _ => return Err(format!("`env={value}` is not `env=NAME=VALUE`")),
             },
-            _ => return Err(format!("unknown code block key `{part}`: after the language and role come {FENCE_KEYS}")),
+            _ => return Err(format!(
+                "unknown code block key `{part}`: after the language and role come {FENCE_KEYS}"
+            )),
         }
     }
-    let role = role.ok_or("code block without a role: add `broken` or `fixed` after the language")?;
-    let (sdk, mut sdk_versions) = sdk.ok_or("code block without `sdk=`: name the SDK package and range, e.g. `sdk=anthropic>=0.40`")?;
+    let role =
+        role.ok_or("code block without a role: add `broken` or `fixed` after the language")?;
+    let (sdk, mut sdk_versions) = sdk.ok_or(
+        "code block without `sdk=`: name the SDK package and range, e.g. `sdk=anthropic>=0.40`",
+    )?;
     if sdk_versions.is_empty() {
         sdk_versions = "*".into();
     }
@@ -747,9 +869,13 @@ fn parse_fence(info: &str) -> Result<Annotation, String> {
     let scenario = scenario.ok_or("code block without `scenario=`: name the mock scenario it runs against, e.g. `scenario=invalid_key`")?;
     match (role, &raises) {
         (Role::Broken, None) => {
-            return Err("broken example without `raises=`: name the exception class it must raise".into());
+            return Err(
+                "broken example without `raises=`: name the exception class it must raise".into(),
+            );
         }
-        (Role::Fixed, Some(_)) => return Err("a fixed example raises nothing: remove `raises=`".into()),
+        (Role::Fixed, Some(_)) => {
+            return Err("a fixed example raises nothing: remove `raises=`".into())
+        }
         _ => {}
     }
     Ok(Annotation {
@@ -767,15 +893,28 @@ fn parse_fence(info: &str) -> Result<Annotation, String> {
 /// Every language with examples has at least one broken and one fixed example.
 fn check_example_pairs(examples: &[CodeExample], heading_line: usize, sink: &mut Sink) {
     if examples.is_empty() {
-        sink.at(heading_line, "`## Code` has no annotated examples: add a broken and a fixed one");
+        sink.at(
+            heading_line,
+            "`## Code` has no annotated examples: add a broken and a fixed one",
+        );
         return;
     }
     for language in [Language::Python, Language::Typescript] {
-        let of = |role| examples.iter().any(|e| e.language == language && e.role == role);
+        let of = |role| {
+            examples
+                .iter()
+                .any(|e| e.language == language && e.role == role)
+        };
         let name = format!("{language:?}").to_ascii_lowercase();
         match (of(Role::Broken), of(Role::Fixed)) {
-            (true, false) => sink.at(heading_line, format!("the {name} broken example has no fixed counterpart: add one")),
-            (false, true) => sink.at(heading_line, format!("the {name} fixed example has no broken counterpart: add one")),
+            (true, false) => sink.at(
+                heading_line,
+                format!("the {name} broken example has no fixed counterpart: add one"),
+            ),
+            (false, true) => sink.at(
+                heading_line,
+                format!("the {name} fixed example has no broken counterpart: add one"),
+            ),
             _ => {}
         }
     }
@@ -799,11 +938,21 @@ mod tests {
 
     #[test]
     fn fence_annotation_errors_say_what_to_add() {
-        assert!(parse_fence("python,sdk=x,scenario=ok").unwrap_err().contains("without a role"));
-        assert!(parse_fence("python,fixed,scenario=ok").unwrap_err().contains("without `sdk=`"));
-        assert!(parse_fence("python,broken,sdk=x,scenario=ok").unwrap_err().contains("raises="));
-        assert!(parse_fence("rust,fixed,sdk=x,scenario=ok").unwrap_err().contains("not python or typescript"));
-        assert!(parse_fence("python,fixed,sdk=x,scenario=ok,colour=red").unwrap_err().contains("unknown code block key"));
+        assert!(parse_fence("python,sdk=x,scenario=ok")
+            .unwrap_err()
+            .contains("without a role"));
+        assert!(parse_fence("python,fixed,scenario=ok")
+            .unwrap_err()
+            .contains("without `sdk=`"));
+        assert!(parse_fence("python,broken,sdk=x,scenario=ok")
+            .unwrap_err()
+            .contains("raises="));
+        assert!(parse_fence("rust,fixed,sdk=x,scenario=ok")
+            .unwrap_err()
+            .contains("not python or typescript"));
+        assert!(parse_fence("python,fixed,sdk=x,scenario=ok,colour=red")
+            .unwrap_err()
+            .contains("unknown code block key"));
     }
 
     #[test]

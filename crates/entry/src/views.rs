@@ -229,12 +229,14 @@ impl<'a> EntryView<'a> {
                     sdk: None,
                     reason: None,
                 },
-                Verification::Passed { date, sdk } | Verification::Failed { date, sdk } => VerificationView {
-                    status: entry.verification.label(),
-                    date: Some(date),
-                    sdk: Some(sdk),
-                    reason: None,
-                },
+                Verification::Passed { date, sdk } | Verification::Failed { date, sdk } => {
+                    VerificationView {
+                        status: entry.verification.label(),
+                        date: Some(date),
+                        sdk: Some(sdk),
+                        reason: None,
+                    }
+                }
                 Verification::Unverifiable { reason } => VerificationView {
                     status: "unverifiable",
                     date: None,

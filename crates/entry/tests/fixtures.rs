@@ -11,7 +11,10 @@ use std::path::Path;
 fn every_broken_fixture_reports_exactly_its_expected_problems() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
     let bless = std::env::var_os("ERRDEX_BLESS").is_some();
-    let mut cases: Vec<_> = std::fs::read_dir(&root).unwrap().map(|e| e.unwrap().path()).collect();
+    let mut cases: Vec<_> = std::fs::read_dir(&root)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
     cases.sort();
     let mut failures = Vec::new();
     for case in &cases {
@@ -32,12 +35,17 @@ fn every_broken_fixture_reports_exactly_its_expected_problems() {
         }
         let expected = std::fs::read_to_string(&expected_path).unwrap_or_default();
         if name == "valid" {
-            assert!(actual.is_empty(), "the valid fixture has problems:\n{actual}");
+            assert!(
+                actual.is_empty(),
+                "the valid fixture has problems:\n{actual}"
+            );
             assert_eq!(loaded.entries.len(), 1);
         } else if actual.is_empty() {
             failures.push(format!("{name}: no problem reported"));
         } else if actual != expected {
-            failures.push(format!("{name}:\n--- expected\n{expected}--- actual\n{actual}"));
+            failures.push(format!(
+                "{name}:\n--- expected\n{expected}--- actual\n{actual}"
+            ));
         }
     }
     assert!(cases.len() > 20, "fixtures missing");

@@ -10,7 +10,9 @@ static COMPILED: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/kb.postcard")
 /// The embedded knowledge base.
 pub fn index() -> &'static Index {
     static INDEX: OnceLock<Index> = OnceLock::new();
-    INDEX.get_or_init(|| postcard::from_bytes(COMPILED).expect("the build script wrote a valid index"))
+    INDEX.get_or_init(|| {
+        postcard::from_bytes(COMPILED).expect("the build script wrote a valid index")
+    })
 }
 
 #[cfg(test)]
@@ -25,7 +27,11 @@ mod tests {
         let kb = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../kb");
         let loaded = load_kb(&kb).expect("kb/ is readable");
         let problems: Vec<String> = check(&loaded).iter().map(|p| p.to_string()).collect();
-        assert!(problems.is_empty(), "errdex check found problems:\n{}", problems.join("\n"));
+        assert!(
+            problems.is_empty(),
+            "errdex check found problems:\n{}",
+            problems.join("\n")
+        );
         assert!(!loaded.entries.is_empty());
     }
 
@@ -35,9 +41,16 @@ mod tests {
         assert!(index.problems.is_empty(), "{:?}", index.problems);
         assert!(index.entries.windows(2).all(|w| w[0].id < w[1].id));
         assert!(index.entries.iter().all(|e| e.file.starts_with("kb/")));
-        let examples: Vec<_> = index.entries.iter().flat_map(|e| &e.sections.examples).collect();
+        let examples: Vec<_> = index
+            .entries
+            .iter()
+            .flat_map(|e| &e.sections.examples)
+            .collect();
         assert!(!examples.is_empty());
-        assert!(examples.iter().all(|x| x.highlighted_ansi.as_deref().is_some_and(|h| h.contains("\x1b["))));
+        assert!(examples.iter().all(|x| x
+            .highlighted_ansi
+            .as_deref()
+            .is_some_and(|h| h.contains("\x1b["))));
         assert_eq!(index.revision.len(), 12);
     }
 }

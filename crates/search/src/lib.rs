@@ -48,7 +48,10 @@ impl Searcher {
         let index = Index::create_in_ram(schema.build());
         let mut writer = index.writer_with_num_threads(1, 15_000_000)?;
         let mut ids = Vec::new();
-        for entry in entries.into_iter().filter(|e| e.status == errdex_entry::Status::Current) {
+        for entry in entries
+            .into_iter()
+            .filter(|e| e.status == errdex_entry::Status::Current)
+        {
             ids.push(entry.id.clone());
             writer.add_document(doc!(
                 id => entry.id.to_string(),
@@ -78,7 +81,10 @@ impl Searcher {
         if query.trim().is_empty() || limit == 0 {
             return Ok(Vec::new());
         }
-        let mut parser = QueryParser::for_index(&self.index, vec![self.title, self.summary, self.exceptions, self.body]);
+        let mut parser = QueryParser::for_index(
+            &self.index,
+            vec![self.title, self.summary, self.exceptions, self.body],
+        );
         parser.set_field_boost(self.title, 3.0);
         parser.set_field_boost(self.exceptions, 2.0);
         parser.set_field_boost(self.summary, 1.5);
@@ -89,11 +95,18 @@ impl Searcher {
         let mut hits = Vec::with_capacity(top.len());
         for (score, address) in top {
             let doc: TantivyDocument = searcher.doc(address)?;
-            let id_text = doc.get_first(self.id).and_then(|v| v.as_str()).unwrap_or_default();
+            let id_text = doc
+                .get_first(self.id)
+                .and_then(|v| v.as_str())
+                .unwrap_or_default();
             let Some(id) = self.ids.iter().find(|i| i.to_string() == id_text) else {
                 continue;
             };
-            let mut snippet = snippets.snippet_from_doc(&doc).fragment().trim().to_string();
+            let mut snippet = snippets
+                .snippet_from_doc(&doc)
+                .fragment()
+                .trim()
+                .to_string();
             if snippet.is_empty() {
                 snippet = doc
                     .get_first(self.summary)
@@ -160,14 +173,19 @@ mod tests {
         let s = searcher();
         let hits = s.search("invalid api key", 5).unwrap();
         assert!(!hits.is_empty());
-        assert!(hits[0].id.to_string().ends_with("authentication-error"), "{hits:?}");
+        assert!(
+            hits[0].id.to_string().ends_with("authentication-error"),
+            "{hits:?}"
+        );
         assert!(hits.windows(2).all(|w| w[0].score >= w[1].score));
         assert!(!hits[0].snippet.is_empty());
     }
 
     #[test]
     fn finds_entries_by_exception_class() {
-        let hits = searcher().search("anthropic.AuthenticationError", 3).unwrap();
+        let hits = searcher()
+            .search("anthropic.AuthenticationError", 3)
+            .unwrap();
         assert_eq!(hits[0].id.to_string(), "anthropic/authentication-error");
     }
 

@@ -12,10 +12,18 @@ pub fn run(args: CheckArgs, out: &Output) -> anyhow::Result<Exit> {
     }
     out.print(&text)?;
     if problems.is_empty() {
-        eprintln!("{}: {} entries, no problems", args.kb.display(), loaded.entries.len());
+        eprintln!(
+            "{}: {} entries, no problems",
+            args.kb.display(),
+            loaded.entries.len()
+        );
         Ok(Exit::Success)
     } else {
-        eprintln!("{}: {} problem(s); fix them and run `errdex check` again", args.kb.display(), problems.len());
+        eprintln!(
+            "{}: {} problem(s); fix them and run `errdex check` again",
+            args.kb.display(),
+            problems.len()
+        );
         Ok(Exit::Failure)
     }
 }

@@ -15,7 +15,11 @@ pub fn run(args: ExplainArgs, out: &Output) -> anyhow::Result<Exit> {
     let entry = match resolved {
         Some(Resolved::Entry(entry)) => entry,
         Some(Resolved::Moved { from, to, retired }) => {
-            let why = if retired.is_some() { "was retired" } else { "was renamed" };
+            let why = if retired.is_some() {
+                "was retired"
+            } else {
+                "was renamed"
+            };
             eprintln!("errdex: {from} {why}; showing its successor {}", to.id);
             to
         }

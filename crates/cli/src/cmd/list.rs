@@ -14,8 +14,16 @@ pub fn run(args: ListArgs, out: &Output) -> anyhow::Result<Exit> {
         output::json(out, &items)?;
         return Ok(Exit::Success);
     }
-    let width = entries.iter().map(|e| e.id.to_string().len()).max().unwrap_or(0);
-    let kind_width = entries.iter().map(|e| e.kind.as_str().len()).max().unwrap_or(0);
+    let width = entries
+        .iter()
+        .map(|e| e.id.to_string().len())
+        .max()
+        .unwrap_or(0);
+    let kind_width = entries
+        .iter()
+        .map(|e| e.kind.as_str().len())
+        .max()
+        .unwrap_or(0);
     let mut text = String::new();
     for e in &entries {
         let status = e.http_status.map_or("   ".to_string(), |s| s.to_string());
@@ -33,10 +41,15 @@ pub fn run(args: ListArgs, out: &Output) -> anyhow::Result<Exit> {
 }
 
 pub fn parse_provider(text: &str) -> anyhow::Result<Provider> {
-    Provider::parse(text.trim())
-        .ok_or_else(|| anyhow::anyhow!("unknown provider `{text}`: use one of {}", Provider::expected()))
+    Provider::parse(text.trim()).ok_or_else(|| {
+        anyhow::anyhow!(
+            "unknown provider `{text}`: use one of {}",
+            Provider::expected()
+        )
+    })
 }
 
 pub fn parse_kind(text: &str) -> anyhow::Result<Kind> {
-    Kind::parse(text.trim()).ok_or_else(|| anyhow::anyhow!("unknown kind `{text}`: use one of {}", Kind::expected()))
+    Kind::parse(text.trim())
+        .ok_or_else(|| anyhow::anyhow!("unknown kind `{text}`: use one of {}", Kind::expected()))
 }

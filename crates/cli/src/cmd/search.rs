@@ -40,11 +40,20 @@ pub fn run(args: SearchArgs, out: &Output) -> anyhow::Result<Exit> {
     } else {
         let mut text = String::new();
         for (n, r) in results.iter().enumerate() {
-            text.push_str(&format!("{}. {}  {}\n", n + 1, out.paint(BOLD, &r.id), r.title));
+            text.push_str(&format!(
+                "{}. {}  {}\n",
+                n + 1,
+                out.paint(BOLD, &r.id),
+                r.title
+            ));
             let snippet: String = r.snippet.chars().take(160).collect();
             text.push_str(&format!("   {}\n", out.paint(DIM, &snippet)));
         }
         out.print(&text)?;
     }
-    Ok(if results.is_empty() { Exit::Failure } else { Exit::Success })
+    Ok(if results.is_empty() {
+        Exit::Failure
+    } else {
+        Exit::Success
+    })
 }
