@@ -1,6 +1,7 @@
 //! Command-line arguments.
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use errdex_entry::{Kind, Provider};
 use std::path::PathBuf;
 
 #[derive(Debug, Parser)]
@@ -44,11 +45,11 @@ pub struct ExplainArgs {
 #[derive(Debug, Args)]
 pub struct ListArgs {
     /// Only this provider (e.g. anthropic, openai, azure-openai).
-    #[arg(long)]
-    pub provider: Option<String>,
+    #[arg(long, value_parser = parse_provider)]
+    pub provider: Option<Provider>,
     /// Only this kind (e.g. authentication, rate_limit).
-    #[arg(long)]
-    pub kind: Option<String>,
+    #[arg(long, value_parser = parse_kind)]
+    pub kind: Option<Kind>,
     /// Print a JSON array.
     #[arg(long)]
     pub json: bool,
@@ -72,4 +73,12 @@ pub struct CheckArgs {
     /// The knowledge-base folder to check.
     #[arg(long, default_value = "kb")]
     pub kb: PathBuf,
+}
+
+pub fn parse_provider(text: &str) -> Result<Provider, String> {
+    Provider::parse(text.trim()).ok_or_else(|| format!("use one of {}", Provider::expected()))
+}
+
+pub fn parse_kind(text: &str) -> Result<Kind, String> {
+    Kind::parse(text.trim()).ok_or_else(|| format!("use one of {}", Kind::expected()))
 }

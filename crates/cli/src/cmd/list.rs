@@ -3,12 +3,11 @@
 use crate::cli::ListArgs;
 use crate::output::{self, Exit, Output, DIM};
 use errdex_entry::views::ListItem;
-use errdex_entry::{Kind, Provider};
 
 pub fn run(args: ListArgs, out: &Output) -> anyhow::Result<Exit> {
-    let provider = args.provider.as_deref().map(parse_provider).transpose()?;
-    let kind = args.kind.as_deref().map(parse_kind).transpose()?;
-    let entries: Vec<_> = errdex_kb::index().current(provider, kind).collect();
+    let entries: Vec<_> = errdex_kb::index()
+        .current(args.provider, args.kind)
+        .collect();
     if args.json {
         let items: Vec<ListItem> = entries.iter().map(|e| ListItem::new(e)).collect();
         output::json(out, &items)?;
@@ -38,18 +37,4 @@ pub fn run(args: ListArgs, out: &Output) -> anyhow::Result<Exit> {
     text.push_str(&out.paint(DIM, &format!("{} entries\n", entries.len())));
     out.print(&text)?;
     Ok(Exit::Success)
-}
-
-pub fn parse_provider(text: &str) -> anyhow::Result<Provider> {
-    Provider::parse(text.trim()).ok_or_else(|| {
-        anyhow::anyhow!(
-            "unknown provider `{text}`: use one of {}",
-            Provider::expected()
-        )
-    })
-}
-
-pub fn parse_kind(text: &str) -> anyhow::Result<Kind> {
-    Kind::parse(text.trim())
-        .ok_or_else(|| anyhow::anyhow!("unknown kind `{text}`: use one of {}", Kind::expected()))
 }
