@@ -852,9 +852,11 @@ fn parse_fence(info: &str) -> Result<Annotation, String> {
                 }
                 _ => return Err(format!("`env={value}` is not `env=NAME=VALUE`")),
             },
-            _ => return Err(format!(
+            _ => {
+                return Err(format!(
                 "unknown code block key `{part}`: after the language and role come {FENCE_KEYS}"
-            )),
+            ))
+            }
         }
     }
     let role =
