@@ -1,0 +1,175 @@
+//! API-key formats, as the `ok` scenario judges them, and well-formed mock keys for the
+//! harness. Formats from public secret-scanner rules (gitleaks `config/gitleaks.toml`,
+//! trufflehog `pkg/detectors/*`) and provider docs; see shared/reference/sdk-facts.md §6.
+//! Where a provider documents no format, only keys of *another* provider's known format
+//! are rejected.
+
+use crate::providers::Provider;
+
+/// What the mock thinks of the credential a request carried.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Verdict {
+    Valid,
+    Missing,
+    /// Well-formed, but another provider's key.
+    Foreign(Provider),
+    Malformed,
+}
+
+fn alnum(s: &str) -> bool {
+    !s.is_empty() && s.chars().all(|c| c.is_ascii_alphanumeric())
+}
+
+fn token_chars(s: &str) -> bool {
+    !s.is_empty()
+        && s
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+}
+
+fn hex(s: &str) -> bool {
+    !s.is_empty() && s.chars().all(|c| c.is_ascii_hexdigit())
+}
+
+/// Whether `key` has the format of `provider`'s keys.
+pub fn has_format(provider: Provider, key: &str) -> bool {
+    use Provider::*;
+    match provider {
+        // gitleaks `anthropic-api-key`: sk-ant-api03- + 93 [\w-] + AA; OAuth tokens sk-ant-oat01-.
+        Anthropic => ["sk-ant-api03-", "sk-ant-oat01-"].iter().any(|p| {
+            key.strip_prefix(p).is_some_and(|rest| {
+                rest.len() == 95 && rest.ends_with("AA") && token_chars(rest)
+            })
+        }),
+        // gitleaks `openai-api-key`: sk-(proj|svcacct|admin)-… or legacy sk-…, with T3BlbkFJ.
+        Openai => key.starts_with("sk-") && key.contains("T3BlbkFJ") && token_chars(&key[3..]),
+        // trufflehog groq: gsk_ + 52 alphanumerics.
+        Groq => key
+            .strip_prefix("gsk_")
+            .is_some_and(|r| r.len() == 52 && alnum(r)),
+        // third-party only (sdk-facts §6): fw_ prefix.
+        Fireworks => key
+            .strip_prefix("fw_")
+            .is_some_and(|r| r.len() >= 16 && alnum(r)),
+        // https://openrouter.ai/docs/api-reference/authentication: sk-or-v1-<64 hex>.
+        Openrouter => key
+            .strip_prefix("sk-or-v1-")
+            .is_some_and(|r| r.len() == 64 && hex(r)),
+        // DeepSeek keys: sk- + 32 hex (https://platform.deepseek.com/api_keys).
+        Deepseek => key
+            .strip_prefix("sk-")
+            .is_some_and(|r| r.len() == 32 && hex(r)),
+        // xAI keys start with xai- (https://docs.x.ai/docs/tutorial).
+        Xai => key
+            .strip_prefix("xai-")
+            .is_some_and(|r| r.len() >= 20 && alnum(r)),
+        // gitleaks `gcp-api-key`: AIza + 35 [\w-].
+        Google => key
+            .strip_prefix("AIza")
+            .is_some_and(|r| r.len() == 35 && token_chars(r)),
+        // Vertex: an OAuth 2 access token (ya29.…) from gcloud / google-auth.
+        Vertex => key.starts_with("ya29.") && key.len() > 20,
+        // Azure resource keys: 32 hex characters (older) or 84 alphanumerics (newer).
+        AzureOpenai => (key.len() == 32 && hex(key)) || (key.len() == 84 && alnum(key)),
+        // AWS access key ids: AKIA/ASIA + 16 [A-Z2-7]; Bedrock API keys: ABSK… (bearer).
+        Bedrock => {
+            (["AKIA", "ASIA"]
+                .iter()
+                .any(|p| key.strip_prefix(p).is_some_and(|r| r.len() == 16 && alnum(r))))
+                || (key.starts_with("ABSK") && key.len() > 20)
+        }
+        // gitleaks `cohere-api-token`: 40 alphanumerics.
+        Cohere => key.len() == 40 && alnum(key),
+        // No documented format: anything of 32+ key characters.
+        Mistral | Together => key.len() >= 32 && token_chars(key),
+        Ollama => true,
+    }
+}
+
+/// Judges a request's credential for `provider`.
+pub fn judge(provider: Provider, key: Option<&str>) -> Verdict {
+    if provider == Provider::Ollama {
+        return Verdict::Valid; // Ollama has no authentication.
+    }
+    let Some(key) = key.map(str::trim).filter(|k| !k.is_empty()) else {
+        return Verdict::Missing;
+    };
+    let distinctive = [
+        Provider::Anthropic,
+        Provider::Openai,
+        Provider::Groq,
+        Provider::Fireworks,
+        Provider::Openrouter,
+        Provider::Xai,
+        Provider::Google,
+    ];
+    if let Some(other) = distinctive
+        .into_iter()
+        .find(|&p| p != provider && has_format(p, key))
+    {
+        // A DeepSeek key is an `sk-` key too, but never carries OpenAI's infix.
+        return Verdict::Foreign(other);
+    }
+    if has_format(provider, key) {
+        Verdict::Valid
+    } else {
+        Verdict::Malformed
+    }
+}
+
+/// A key of `provider`'s format that no real account has, for the harness and examples.
+/// Built at run time so that no literal in this repository looks like a leaked key.
+pub fn mock_key(provider: Provider) -> String {
+    use Provider::*;
+    let fill = |n: usize| "errdexMock".repeat(n / 10 + 1)[..n].to_string();
+    let hexfill = |n: usize| "e77de0".repeat(n / 6 + 1)[..n].to_string();
+    match provider {
+        Anthropic => format!("sk-ant-api03-{}AA", fill(93)),
+        Openai => format!("sk-proj-{}T3BlbkFJ{}", fill(20), fill(20)),
+        Groq => format!("gsk_{}", fill(52)),
+        Fireworks => format!("fw_{}", fill(24)),
+        Openrouter => format!("sk-or-v1-{}", hexfill(64)),
+        Deepseek => format!("sk-{}", hexfill(32)),
+        Xai => format!("xai-{}", fill(40)),
+        Google => format!("AIza{}", fill(35)),
+        Vertex => format!("ya29.{}", fill(40)),
+        AzureOpenai => hexfill(32),
+        Bedrock => format!("AKIA{}", "ERRDEXMOCKKEY234"),
+        Cohere => fill(40),
+        Mistral | Together => fill(32),
+        Ollama => "ollama".to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_mock_key_is_valid_for_its_provider_only() {
+        for &p in Provider::ALL {
+            let key = mock_key(p);
+            assert_eq!(judge(p, Some(&key)), Verdict::Valid, "{p:?}: {key}");
+        }
+    }
+
+    #[test]
+    fn foreign_and_malformed_keys_are_told_apart() {
+        let anthropic = mock_key(Provider::Anthropic);
+        assert_eq!(
+            judge(Provider::Openai, Some(&anthropic)),
+            Verdict::Foreign(Provider::Anthropic)
+        );
+        assert_eq!(
+            judge(Provider::Anthropic, Some("YOUR_API_KEY")),
+            Verdict::Malformed
+        );
+        assert_eq!(judge(Provider::Anthropic, Some("  ")), Verdict::Missing);
+        assert_eq!(judge(Provider::Anthropic, None), Verdict::Missing);
+        let groq = mock_key(Provider::Groq);
+        assert_eq!(
+            judge(Provider::Together, Some(&groq)),
+            Verdict::Foreign(Provider::Groq)
+        );
+    }
+}

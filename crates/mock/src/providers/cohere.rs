@@ -1,0 +1,101 @@
+//! Cohere v2 (`/v2/chat`, `/v2/embed`) and the model list. Errors are `{"id", "message"}`
+//! with the messages of https://docs.cohere.com/reference/errors (the `id` field is an
+//! assumption, sdk-facts §5.7). Cohere's SDK prints every response header inside
+//! `str(e)`, so the headers here are few and stable.
+
+use super::{body_model, Ctx, Route};
+use crate::reply::{sse_event, Outcome, Reply};
+use serde_json::{json, Value};
+
+pub fn route(method: &str, path: &str) -> Route {
+    match (method, path) {
+        ("POST", "/v2/chat") => Route::CohereChat,
+        ("POST", "/v2/embed") => Route::CohereEmbed,
+        ("GET", "/v1/models") => Route::Models,
+        ("GET", p) if p.starts_with("/v1/models/") => Route::Model(p[11..].to_string()),
+        _ => Route::Unknown,
+    }
+}
+
+fn err(status: u16, message: &str) -> Reply {
+    Reply::json(status, json!({"id": "e77de000-0000-4000-8000-000000000000", "message": message}))
+}
+
+pub fn refuse_key(missing: bool) -> Reply {
+    if missing {
+        err(401, "no api key supplied")
+    } else {
+        err(401, "invalid api token")
+    }
+}
+
+pub fn answer(scenario: &str, cx: &Ctx) -> Option<Reply> {
+    let model = body_model(&cx.body, "command-a-03-2025");
+    if cx.route == Route::Unknown {
+        return Some(err(404, &format!("{} {} not found", cx.method, cx.path)));
+    }
+    Some(match scenario {
+        "ok" | "slow" => success(cx, &model),
+        "invalid_key" => refuse_key(false),
+        "permission" => err(403, "Forbidden: you do not have access to this resource"),
+        "model_not_found" => err(404, &format!("model '{model}' not found, make sure the correct model ID was used and that you have access to the model.")),
+        "bad_request" => err(400, "invalid request: message must be at least 1 token long or tool results must be specified."),
+        "context_length" => err(400, "too many tokens: total number of tokens in the prompt cannot exceed 256000 - received 300000. Try using a shorter prompt, or enabling prompt truncating. See https://docs.cohere.com/reference/chat for more details."),
+        "unprocessable" => err(422, "invalid request: the provided parameters are not valid for this model"),
+        "rate_limit" => err(429, "You are using a Trial key, which is limited to 20 API calls / minute. You can continue to use the Trial key for free or upgrade to a Production key with higher rate limits at 'https://dashboard.cohere.com/api-keys'. Contact us on 'https://discord.gg/XW44jPfYJu' or email us at support@cohere.com with any questions").header("retry-after", "1"),
+        "quota" => err(402, "Please add or update your payment method at https://dashboard.cohere.com/billing?tab=payment to continue"),
+        "overloaded" => err(503, "service unavailable"),
+        "server_error" => err(500, "internal server error, this has been reported to our developers"),
+        "malformed" => Reply::malformed(),
+        // A v2 chat that ends with finish_reason ERROR_TOXIC (docs: chat response).
+        "content_filter" if cx.route == Route::CohereChat => {
+            let mut body = chat(&model);
+            body["finish_reason"] = json!("ERROR_TOXIC");
+            body["message"]["content"] = json!([]);
+            Reply::ok(body).outcome(Outcome::ContentFilter)
+        }
+        "stream_cut" if cx.route == Route::CohereChat => Reply::sse(events()).cut_after(2),
+        "stream_error" if cx.route == Route::CohereChat => {
+            let mut chunks: Vec<String> = events().into_iter().take(2).collect();
+            chunks.push(sse_event(Some("message-end"), &json!({"type": "message-end", "delta": {"finish_reason": "ERROR", "error": "internal server error, this has been reported to our developers"}})));
+            Reply::sse(chunks).outcome(Outcome::StreamError)
+        }
+        _ => return None,
+    })
+}
+
+fn chat(model: &str) -> Value {
+    let _ = model;
+    json!({
+        "id": "e77de000-0000-4000-8000-000000000001",
+        "finish_reason": "COMPLETE",
+        "message": {"role": "assistant", "content": [{"type": "text", "text": "Hello from errdex mock."}]},
+        "usage": {"billed_units": {"input_tokens": 8, "output_tokens": 6}, "tokens": {"input_tokens": 8, "output_tokens": 6}},
+    })
+}
+
+/// https://docs.cohere.com/docs/streaming (v2 event types).
+fn events() -> Vec<String> {
+    let e = |name: &str, data: Value| sse_event(Some(name), &data);
+    vec![
+        e("message-start", json!({"id": "e77de000-0000-4000-8000-000000000001", "type": "message-start", "delta": {"message": {"role": "assistant", "content": [], "tool_plan": "", "tool_calls": [], "citations": []}}})),
+        e("content-start", json!({"type": "content-start", "index": 0, "delta": {"message": {"content": {"type": "text", "text": ""}}}})),
+        e("content-delta", json!({"type": "content-delta", "index": 0, "delta": {"message": {"content": {"text": "Hello from errdex mock."}}}})),
+        e("content-end", json!({"type": "content-end", "index": 0})),
+        e("message-end", json!({"type": "message-end", "delta": {"finish_reason": "COMPLETE", "usage": {"billed_units": {"input_tokens": 8, "output_tokens": 6}, "tokens": {"input_tokens": 8, "output_tokens": 6}}}})),
+    ]
+}
+
+fn success(cx: &Ctx, model: &str) -> Reply {
+    match &cx.route {
+        Route::CohereChat if cx.stream => Reply::sse(events()),
+        Route::CohereChat => Reply::ok(chat(model)),
+        Route::CohereEmbed => Reply::ok(json!({
+            "id": "e77de000-0000-4000-8000-000000000002", "embeddings": {"float": [[0.0023, -0.0093, 0.0158]]},
+            "texts": ["hello"], "meta": {"api_version": {"version": "2"}, "billed_units": {"input_tokens": 1}}, "response_type": "embeddings_by_type",
+        })),
+        Route::Models => Reply::ok(json!({"models": [{"name": model, "endpoints": ["chat"], "finetuned": false, "context_length": 256000.0, "tokenizer_url": null, "default_endpoints": []}], "next_page_token": null})),
+        Route::Model(id) => Reply::ok(json!({"name": id, "endpoints": ["chat"], "finetuned": false, "context_length": 256000.0})),
+        _ => err(404, "not found"),
+    }
+}
