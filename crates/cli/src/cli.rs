@@ -31,6 +31,12 @@ pub enum Command {
     Search(SearchArgs),
     /// Validate a knowledge-base folder and report every problem with file:line.
     Check(CheckArgs),
+    /// Name the error in a pasted traceback, error line, JSON body or log (file or stdin).
+    Diagnose(DiagnoseArgs),
+    /// Find every LLM-API error in logs and group repeats.
+    Scan(ScanArgs),
+    /// Run a command, pass its output through, and diagnose it when it fails.
+    Run(RunArgs),
 }
 
 #[derive(Debug, Args)]
@@ -73,6 +79,47 @@ pub struct CheckArgs {
     /// The knowledge-base folder to check.
     #[arg(long, default_value = "kb")]
     pub kb: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct DiagnoseArgs {
+    /// The file to diagnose; `-` or nothing reads standard input.
+    #[arg(conflicts_with = "batch")]
+    pub file: Option<PathBuf>,
+    /// Print the diagnosis as JSON (the contract in docs/diagnosis.md).
+    #[arg(long)]
+    pub json: bool,
+    /// How many matches to show at most (the best and its runners-up).
+    #[arg(long, default_value_t = 3)]
+    pub top: usize,
+    /// Diagnose each line of a JSON Lines file (`{"id", "text"}`; `-` for stdin) and
+    /// print one JSON line per input.
+    #[arg(long, value_name = "FILE.jsonl")]
+    pub batch: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct ScanArgs {
+    /// Log files; standard input when none.
+    pub files: Vec<PathBuf>,
+    /// Keep reading a growing file and print each error as it appears.
+    #[arg(long)]
+    pub follow: bool,
+    /// Print JSON (one line per file; with --follow, one line per error).
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct RunArgs {
+    /// The command and its arguments, after `--`.
+    #[arg(
+        required = true,
+        trailing_var_arg = true,
+        allow_hyphen_values = true,
+        value_name = "CMD"
+    )]
+    pub command: Vec<std::ffi::OsString>,
 }
 
 pub fn parse_provider(text: &str) -> Result<Provider, String> {

@@ -16,6 +16,9 @@ fn main() -> ExitCode {
         cli::Command::List(args) => cmd::list::run(args, &out),
         cli::Command::Search(args) => cmd::search::run(args, &out),
         cli::Command::Check(args) => cmd::check::run(args, &out),
+        cli::Command::Diagnose(args) => cmd::diagnose::run(args, &out),
+        cli::Command::Scan(args) => cmd::scan::run(args, &out),
+        cli::Command::Run(args) => cmd::run::run(args, &out),
     };
     match result {
         Ok(code) => code.into(),

@@ -1,6 +1,9 @@
 //! One module per subcommand.
 
 pub mod check;
+pub mod diagnose;
 pub mod explain;
 pub mod list;
+pub mod run;
+pub mod scan;
 pub mod search;

@@ -1,0 +1,568 @@
+//! Fact extraction: what a text says about the error, independent of any entry —
+//! language, SDK and version, HTTP status, request id, model, hosts, environment
+//! variables, the exception classes (the raised one last) and the error type/code of a
+//! JSON or Python-repr body. All offsets are byte offsets into the (redacted) text.
+
+use crate::normalize::line_body_start;
+use crate::version::VersionSet;
+use regex::Regex;
+use std::sync::OnceLock;
+
+/// A value found at `start..end`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Found<T> {
+    pub value: T,
+    pub start: usize,
+    pub end: usize,
+}
+
+impl<T> Found<T> {
+    fn new(value: T, start: usize, end: usize) -> Self {
+        Found { value, start, end }
+    }
+}
+
+/// A key/value pair of an error body: `'type': 'authentication_error'`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BodyField {
+    pub key: String,
+    pub value: Found<String>,
+}
+
+/// The SDK seen in the text and what its version can be.
+#[derive(Debug, Clone)]
+pub struct SdkHint {
+    pub sdk: &'static str,
+    pub language: Language,
+    /// What was visible: `>=1.0`, `<1.0`, `0.28.1`; `None` when only the package was seen.
+    pub version: Option<String>,
+    pub versions: VersionSet,
+    pub evidence: Found<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Language {
+    Python,
+    Typescript,
+}
+
+impl Language {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Language::Python => "python",
+            Language::Typescript => "typescript",
+        }
+    }
+}
+
+/// Everything extracted from one text.
+#[derive(Debug, Clone, Default)]
+pub struct Extracted {
+    pub language: Option<Language>,
+    /// Exception classes at the start of a line, in order; the raised one is last.
+    pub chain: Vec<Found<String>>,
+    /// Every exception class mentioned anywhere.
+    pub mentioned: Vec<Found<String>>,
+    pub status: Option<Found<u16>>,
+    pub request_id: Option<Found<String>>,
+    pub model: Option<Found<String>>,
+    pub hosts: Vec<Found<String>>,
+    pub env_vars: Vec<Found<String>>,
+    pub body: Vec<BodyField>,
+    pub sdk: Option<SdkHint>,
+}
+
+impl Extracted {
+    /// The exception that was raised: the last one that starts a line, else the last one
+    /// mentioned.
+    pub fn raised(&self) -> Option<&Found<String>> {
+        self.chain.last().or(self.mentioned.last())
+    }
+
+    /// The error type of the body (`error.type`, skipping Anthropic's outer `"error"`).
+    pub fn error_type(&self) -> Option<&str> {
+        self.body
+            .iter()
+            .rev()
+            .find(|f| f.key == "type" && !f.value.value.eq_ignore_ascii_case("error"))
+            .map(|f| f.value.value.as_str())
+    }
+
+    /// The error code of the body (`error.code`, `details.error_code`, `reason`, Google's
+    /// canonical `status`), when a string.
+    pub fn error_code(&self) -> Option<&str> {
+        self.body
+            .iter()
+            .find(|f| {
+                matches!(
+                    f.key.as_str(),
+                    "code" | "error_code" | "errorcode" | "reason"
+                )
+            })
+            .or_else(|| self.body.iter().find(|f| f.key == "status"))
+            .map(|f| f.value.value.as_str())
+    }
+}
+
+struct Regexes {
+    exception: Regex,
+    status: Regex,
+    request_id: Regex,
+    model: Regex,
+    host: Regex,
+    env_var: Regex,
+    body_field: Regex,
+    sdk_version: Regex,
+}
+
+fn regexes() -> &'static Regexes {
+    static R: OnceLock<Regexes> = OnceLock::new();
+    // ASCII word boundaries: the Unicode `\b` would push the regex engine off its DFA on
+    // non-ASCII text (which pasted logs often have).
+    let re = |pattern: &str| Regex::new(&pattern.replace(r"\b", r"(?-u:\b)")).expect("valid regex");
+    R.get_or_init(|| Regexes {
+        // A class name ending like an exception, optionally module-qualified, optionally
+        // with a Node error code in brackets, followed by `:` or the end of the line.
+        exception: re(
+            r"(?m)(?:^|[\s:(\[\]'`>])((?:[A-Za-z_][A-Za-z0-9_]*\.)*[A-Z][A-Za-z0-9_]*(?:Error|Exception|Exhausted|Timeout|Interrupt|Denied|APIRemovedInV1|Unavailable))(?: \[[A-Za-z_]+\])?(?::|$)",
+        ),
+        status: re(concat!(
+            r"(?i)(?:error code:?\s*(\d{3})\b)",
+            r#"|(?:\bstatus(?:[ _]?code)?\b["']?\s*[:=]?\s*["']?(\d{3})\b)"#,
+            r"|(?:\bhttp/\d(?:\.\d)?\s+(\d{3})\b)",
+            r"|(?:\b(\d{3})\s+(?:client|server)\s+error\b)",
+            r"|(?:\b(\d{3})\s+(?:unauthorized|forbidden|not found|too many requests|bad request|internal server error|service unavailable|payment required|request entity too large|payload too large|unprocessable entity|bad gateway|gateway timeout|overloaded|insufficient balance)\b)",
+            r"|(?:\b(\d{3})\s+(?-i:[A-Z][A-Z_]{4,})\.)",
+            r#"|(?:["']code["']\s*:\s*["']?(\d{3})\b)"#,
+            r"|(?:\bapi\s?error:?\s*\(?(\d{3})\b)",
+            r#"|(?:(?m:^)(?:error:\s*)?(\d{3})\s+[{"A-Za-z])"#,
+            r"|(?:\[(\d{3})[ \]])",
+        )),
+        request_id: re(
+            r#"(?i)(?:\b(req_[A-Za-z0-9]{8,})|request[-_ ]?id['"]?\s*[:=]\s*['"]?([A-Za-z0-9][A-Za-z0-9_-]{7,}))"#,
+        ),
+        model: re(
+            r#"(?i)(?:\bmodels/([A-Za-z0-9][A-Za-z0-9._-]{2,80})|\bmodel(?:[ _]?(?:name|id))?\b["']?\s*(?:[:=]|\bis\b)?\s*[`'"]?([A-Za-z][A-Za-z0-9._:/@-]{2,80}))"#,
+        ),
+        host: re(
+            r#"(?i)(?:\b(?:https?|wss?)://([a-z0-9][a-z0-9.-]*[a-z0-9])(?::\d+)?|\bhost=['"]([a-z0-9][a-z0-9.-]*[a-z0-9])['"])"#,
+        ),
+        env_var: re(
+            r"\b([A-Z][A-Z0-9]*(?:_[A-Z0-9]+)*_(?:API_KEY|API_TOKEN|AUTH_TOKEN|ACCESS_KEY_ID|SECRET_ACCESS_KEY|BASE_URL|API_BASE|ENDPOINT|ADMIN_KEY|API_VERSION|ORG_ID|PROJECT_ID))\b",
+        ),
+        body_field: re(
+            r#"(?i)(?:^|[{,\s\\"'])\\?["']?(type|code|status|reason|error_code|errorcode|error_type)\\?["']?\s*[:=]\s*(?:\\?["'])?([A-Za-z][A-Za-z0-9_.-]{1,60})"#,
+        ),
+        sdk_version: re(
+            r"(?i)(?:^|[\s/'(\x22@])(openai|anthropic|groq|fireworks-ai|together|mistralai|cohere|google-genai|google-generativeai|litellm|@anthropic-ai/sdk|groq-sdk)(?:==|@|/python |/js |\s+v?|-)(\d+\.\d+(?:\.\d+)?)\b",
+        ),
+    })
+}
+
+/// Package paths that tell the SDK (and sometimes its major version) from frames. The
+/// first matching row wins, so specific paths come first.
+struct SdkPath {
+    pattern: &'static str,
+    sdk: &'static str,
+    language: Language,
+    version: Option<&'static str>,
+}
+
+const SDK_PATHS: &[SdkPath] = &[
+    // openai 1.x moved the transport into _base_client.py; 0.x had api_requestor.py and
+    // api_resources/ (issue 3; openai-python 0.28 and 1.0 source trees).
+    SdkPath {
+        pattern: "openai/_base_client.py",
+        sdk: "openai",
+        language: Language::Python,
+        version: Some(">=1.0"),
+    },
+    SdkPath {
+        pattern: "openai/api_requestor.py",
+        sdk: "openai",
+        language: Language::Python,
+        version: Some("<1.0"),
+    },
+    SdkPath {
+        pattern: "openai/api_resources/",
+        sdk: "openai",
+        language: Language::Python,
+        version: Some("<1.0"),
+    },
+    SdkPath {
+        pattern: "site-packages/openai/",
+        sdk: "openai",
+        language: Language::Python,
+        version: None,
+    },
+    SdkPath {
+        pattern: "site-packages/anthropic/",
+        sdk: "anthropic",
+        language: Language::Python,
+        version: None,
+    },
+    SdkPath {
+        pattern: "site-packages/groq/",
+        sdk: "groq",
+        language: Language::Python,
+        version: None,
+    },
+    SdkPath {
+        pattern: "site-packages/fireworks/",
+        sdk: "fireworks-ai",
+        language: Language::Python,
+        version: None,
+    },
+    SdkPath {
+        pattern: "site-packages/together/",
+        sdk: "together",
+        language: Language::Python,
+        version: None,
+    },
+    SdkPath {
+        pattern: "site-packages/mistralai/",
+        sdk: "mistralai",
+        language: Language::Python,
+        version: None,
+    },
+    SdkPath {
+        pattern: "site-packages/cohere/",
+        sdk: "cohere",
+        language: Language::Python,
+        version: None,
+    },
+    SdkPath {
+        pattern: "site-packages/google/genai/",
+        sdk: "google-genai",
+        language: Language::Python,
+        version: None,
+    },
+    SdkPath {
+        pattern: "site-packages/google/generativeai/",
+        sdk: "google-generativeai",
+        language: Language::Python,
+        version: None,
+    },
+    SdkPath {
+        pattern: "node_modules/@anthropic-ai/sdk/",
+        sdk: "@anthropic-ai/sdk",
+        language: Language::Typescript,
+        version: None,
+    },
+    SdkPath {
+        pattern: "node_modules/openai/",
+        sdk: "openai",
+        language: Language::Typescript,
+        version: None,
+    },
+    SdkPath {
+        pattern: "node_modules/groq-sdk/",
+        sdk: "groq-sdk",
+        language: Language::Typescript,
+        version: None,
+    },
+];
+
+/// Extracts every fact from `text` (already normalised and redacted). `search` is `text`
+/// with `\` read as `/` (same length), for path matching.
+pub fn extract(text: &str, search: &str) -> Extracted {
+    let r = regexes();
+    let mut x = Extracted::default();
+
+    // Exceptions: every class mentioned; those starting a line form the chain.
+    for caps in r.exception.captures_iter(text).take(256) {
+        let m = caps.get(1).expect("group 1");
+        let found = Found::new(m.as_str().to_string(), m.start(), m.end());
+        let line_start = text[..m.start()].rfind('\n').map_or(0, |i| i + 1);
+        let line = &text[line_start..];
+        let body = line_start + line_body_start(line);
+        // A log prefix (timestamp, level, brackets) may stand before it; a bracket
+        // prefix can also swallow it (`[XError]`), then it does not start the line.
+        let starts_line = body <= m.start()
+            && text[body..m.start()]
+                .trim()
+                .trim_end_matches(':')
+                .is_empty();
+        if starts_line && x.chain.last().map(|f| &f.value) != Some(&found.value) {
+            x.chain.push(found.clone());
+        }
+        x.mentioned.push(found);
+    }
+
+    x.status = r
+        .status
+        .captures_iter(text)
+        .filter_map(|caps| caps.iter().skip(1).flatten().next())
+        .filter_map(|m| {
+            let n: u16 = m.as_str().parse().ok()?;
+            (400..=599)
+                .contains(&n)
+                .then(|| Found::new(n, m.start(), m.end()))
+        })
+        .next();
+
+    x.request_id = r.request_id.captures(text).and_then(|caps| {
+        caps.iter()
+            .skip(1)
+            .flatten()
+            .next()
+            .map(|m| Found::new(m.as_str().to_string(), m.start(), m.end()))
+    });
+
+    x.model = r
+        .model
+        .captures_iter(text)
+        .filter_map(|caps| caps.iter().skip(1).flatten().next())
+        .map(|m| {
+            let v = m.as_str().trim_end_matches(['.', ',', ':', '/']);
+            Found::new(v.to_string(), m.start(), m.start() + v.len())
+        })
+        .find(|f| looks_like_model(&f.value));
+
+    for caps in r.host.captures_iter(text).take(64) {
+        if let Some(m) = caps.get(1).or_else(|| caps.get(2)) {
+            let host = m.as_str().to_ascii_lowercase();
+            if !x.hosts.iter().any(|h| h.value == host) {
+                x.hosts.push(Found::new(host, m.start(), m.end()));
+            }
+        }
+    }
+
+    for caps in r.env_var.captures_iter(text).take(64) {
+        let m = caps.get(1).expect("group 1");
+        if !x.env_vars.iter().any(|h| h.value == m.as_str()) {
+            x.env_vars
+                .push(Found::new(m.as_str().to_string(), m.start(), m.end()));
+        }
+    }
+
+    for caps in r.body_field.captures_iter(text).take(256) {
+        let key = caps.get(1).expect("key").as_str().to_ascii_lowercase();
+        let m = caps.get(2).expect("value");
+        let value = m.as_str().trim_end_matches(['.', '\\']);
+        if matches!(
+            value.to_ascii_lowercase().as_str(),
+            "none" | "null" | "undefined"
+        ) {
+            continue;
+        }
+        x.body.push(BodyField {
+            key,
+            value: Found::new(value.to_string(), m.start(), m.start() + value.len()),
+        });
+    }
+
+    x.language = language(text, search, &x);
+    x.sdk = sdk_hint(text, search, &x);
+    x
+}
+
+fn looks_like_model(v: &str) -> bool {
+    v.len() >= 3
+        && v.bytes().next().is_some_and(|b| b.is_ascii_alphabetic())
+        && (v.bytes().any(|b| b.is_ascii_digit()) || v.contains('-') || v.contains('/'))
+        && !v.starts_with("http")
+}
+
+fn language(text: &str, search: &str, x: &Extracted) -> Option<Language> {
+    let mut python = 0;
+    let mut node = 0;
+    if text.contains("Traceback (most recent call last)") {
+        python += 3;
+    }
+    if search.contains(".py\", line ")
+        || search.contains("site-packages/")
+        || search.contains("dist-packages/")
+    {
+        python += 2;
+    }
+    if text.contains("During handling of the above exception")
+        || text.contains("The above exception was the direct cause")
+    {
+        python += 2;
+    }
+    if search.contains("node_modules/")
+        || text.contains("node:internal")
+        || text.contains("Node.js v")
+    {
+        node += 2;
+    }
+    if text.contains("\n    at ")
+        && (text.contains(".js:")
+            || text.contains(".mjs:")
+            || text.contains(".ts:")
+            || text.contains("<anonymous>"))
+    {
+        node += 2;
+    }
+    if x.raised().is_some_and(|e| {
+        e.value.contains('.') && e.value.starts_with(|c: char| c.is_ascii_lowercase())
+    }) {
+        python += 1;
+    }
+    match (python, node) {
+        (0, 0) => None,
+        (p, n) if p >= n => Some(Language::Python),
+        _ => Some(Language::Typescript),
+    }
+}
+
+fn sdk_hint(text: &str, search: &str, x: &Extracted) -> Option<SdkHint> {
+    // An explicit version (`openai==0.28.1`, `anthropic@0.40.0`) is the best hint.
+    if let Some(caps) = regexes().sdk_version.captures(text) {
+        let (name, version) = (caps.get(1).unwrap(), caps.get(2).unwrap());
+        let lower = name.as_str().to_ascii_lowercase();
+        let sdk = SDK_PATHS
+            .iter()
+            .map(|p| p.sdk)
+            .chain(["fireworks-ai", "litellm", "google-genai"])
+            .find(|s| *s == lower);
+        if let (Some(sdk), Some(versions)) = (sdk, VersionSet::exact(version.as_str())) {
+            let language = if sdk.starts_with('@') || sdk.ends_with("-sdk") {
+                Language::Typescript
+            } else {
+                Language::Python
+            };
+            return Some(SdkHint {
+                sdk,
+                language: x.language.unwrap_or(language),
+                version: Some(version.as_str().to_string()),
+                versions,
+                evidence: Found::new(
+                    caps.get(0).unwrap().as_str().trim().to_string(),
+                    name.start(),
+                    version.end(),
+                ),
+            });
+        }
+    }
+    // The exception's module: `openai.error.X` is 0.x; `openai.X` is 1.x and later.
+    if let Some(e) = x
+        .chain
+        .iter()
+        .chain(x.mentioned.iter())
+        .find(|e| e.value.starts_with("openai."))
+    {
+        let range = if e.value.starts_with("openai.error.") {
+            "<1.0"
+        } else {
+            ">=1.0"
+        };
+        return Some(SdkHint {
+            sdk: "openai",
+            language: Language::Python,
+            version: Some(range.to_string()),
+            versions: VersionSet::from_req(range),
+            evidence: e.clone(),
+        });
+    }
+    // `APIRemovedInV1` is raised by openai>=1.0 when code calls the 0.x interface.
+    if let Some(at) = text.find("APIRemovedInV1") {
+        return Some(SdkHint {
+            sdk: "openai",
+            language: Language::Python,
+            version: Some(">=1.0".to_string()),
+            versions: VersionSet::from_req(">=1.0"),
+            evidence: Found::new(
+                "APIRemovedInV1".to_string(),
+                at,
+                at + "APIRemovedInV1".len(),
+            ),
+        });
+    }
+    let lower = search.to_ascii_lowercase();
+    for p in SDK_PATHS {
+        if let Some(at) = lower.find(p.pattern) {
+            return Some(SdkHint {
+                sdk: p.sdk,
+                language: p.language,
+                version: p.version.map(str::to_string),
+                versions: p.version.map_or(VersionSet::ALL, VersionSet::from_req),
+                evidence: Found::new(
+                    search[at..at + p.pattern.len()].to_string(),
+                    at,
+                    at + p.pattern.len(),
+                ),
+            });
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ex(text: &str) -> Extracted {
+        extract(text, &text.replace('\\', "/"))
+    }
+
+    #[test]
+    fn the_raised_exception_is_the_last_line_start_one() {
+        let text = "Traceback (most recent call last):\n  File \"a.py\", line 1, in <module>\nhttpx.ConnectError: [Errno 111] Connection refused\n\nDuring handling of the above exception, another exception occurred:\n\nTraceback (most recent call last):\nopenai.APIConnectionError: Connection error.\n";
+        let x = ex(text);
+        assert_eq!(
+            x.chain.iter().map(|f| f.value.as_str()).collect::<Vec<_>>(),
+            ["httpx.ConnectError", "openai.APIConnectionError"]
+        );
+        assert_eq!(x.raised().unwrap().value, "openai.APIConnectionError");
+        assert_eq!(x.language, Some(Language::Python));
+    }
+
+    #[test]
+    fn status_request_id_model_and_body() {
+        let x = ex("anthropic.NotFoundError: Error code: 404 - {'type': 'error', 'error': {'type': 'not_found_error', 'message': 'model: claude-does-not-exist'}, 'request_id': 'req_011MockAnthropicReqId'}");
+        assert_eq!(x.status.as_ref().unwrap().value, 404);
+        assert_eq!(
+            x.request_id.as_ref().unwrap().value,
+            "req_011MockAnthropicReqId"
+        );
+        assert_eq!(x.model.as_ref().unwrap().value, "claude-does-not-exist");
+        assert_eq!(x.error_type(), Some("not_found_error"));
+    }
+
+    #[test]
+    fn statuses_in_their_many_spellings() {
+        for (text, status) in [
+            ("401 {\"type\":\"error\"}", 401),
+            (
+                "Error: 400 This model's maximum context length is 4097 tokens.",
+                400,
+            ),
+            ("API error occurred: Status 429. Body: {}", 429),
+            ("HTTP/1.1 503 Service Unavailable", 503),
+            ("503 UNAVAILABLE. {'error': {'code': 503}}", 503),
+            ("[400 Bad Request] API key not valid.", 400),
+            ("401 Client Error: Unauthorized for url", 401),
+            ("API Error: 529 Overloaded.", 529),
+        ] {
+            assert_eq!(ex(text).status.map(|f| f.value), Some(status), "{text}");
+        }
+        assert_eq!(
+            ex("ValueError: operands could not be broadcast together with shapes (38,401,3)")
+                .status,
+            None
+        );
+    }
+
+    #[test]
+    fn sdk_versions_from_frames_and_classes() {
+        let x = ex("  File \"/x/site-packages/openai/api_requestor.py\", line 1\nopenai.error.RateLimitError: quota");
+        let sdk = x.sdk.unwrap();
+        assert_eq!((sdk.sdk, sdk.version.as_deref()), ("openai", Some("<1.0")));
+        let x = ex("  File \"C:\\x\\site-packages\\openai\\_base_client.py\", line 1\nopenai.RateLimitError: quota");
+        assert_eq!(x.sdk.unwrap().version.as_deref(), Some(">=1.0"));
+        let x = ex("pip install openai==0.28.1\nRateLimitError: x");
+        assert_eq!(x.sdk.unwrap().version.as_deref(), Some("0.28.1"));
+    }
+
+    #[test]
+    fn hosts_and_env_vars() {
+        let x = ex("HTTPSConnectionPool(host='api.openai.com', port=443) https://api.fireworks.ai/inference/v1 set OPENAI_API_KEY");
+        assert_eq!(
+            x.hosts.iter().map(|h| h.value.as_str()).collect::<Vec<_>>(),
+            ["api.openai.com", "api.fireworks.ai"]
+        );
+        assert_eq!(x.env_vars[0].value, "OPENAI_API_KEY");
+    }
+}

@@ -1,0 +1,345 @@
+//! Diagnosis: any pasted error, traceback or log → the knowledge-base entry it is, with
+//! the evidence, a calibrated confidence, the runner-up, and the facts found on the way.
+//!
+//! The pipeline, all in memory and without I/O: normalise the bytes (lossy UTF-8, no
+//! ANSI, LF line ends), redact every secret (`errdex-secrets`), extract facts (language,
+//! SDK and version, status, request id, model, hosts, variables, exception chain, error
+//! body), infer the provider from the provider-facts table ([`providers`]), then find
+//! every entry's signals in one pass of an Aho-Corasick automaton (literals, exception
+//! classes, error codes and provider clues together) plus one `RegexSet` for the entries'
+//! regexes, and score the candidates. Below [`THRESHOLD`] the answer is "no match", with
+//! the near candidates as suggestions. Evidence offsets point into the redacted `text`
+//! that the [`Diagnosis`] carries.
+//!
+//! Build a [`Diagnoser`] once per knowledge base; [`Diagnoser::diagnose`] is then cheap.
+
+mod facts;
+mod normalize;
+pub mod providers;
+mod scan;
+mod score;
+mod version;
+
+pub use facts::Language;
+pub use normalize::normalize;
+pub use scan::{Occurrence, ScanGroup, ScanReport, Scanner};
+pub use score::THRESHOLD;
+
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use errdex_entry::{EntryId, Index, Kind, Provider, Status};
+use providers::PROVIDER_FACTS;
+use regex::{Regex, RegexSet};
+use serde::Serialize;
+use std::collections::HashMap;
+use version::VersionSet;
+
+/// The answer for one input. Serialised as the JSON contract of `errdex diagnose --json`,
+/// the web API and MCP (see docs/diagnosis.md).
+#[derive(Debug, Clone, Serialize)]
+pub struct Diagnosis {
+    /// The input, normalised and redacted: every offset below points into it.
+    pub text: String,
+    /// Best first; empty when nothing reached the threshold ("no match"). The second
+    /// match, when present, is the runner-up.
+    pub matches: Vec<Match>,
+    pub facts: Facts,
+    /// When there is no match: the nearest entries, for "did you mean".
+    #[serde(serialize_with = "ser::ids")]
+    pub suggestions: Vec<EntryId>,
+}
+
+/// One entry that the input may be.
+#[derive(Debug, Clone, Serialize)]
+pub struct Match {
+    #[serde(serialize_with = "ser::id")]
+    pub id: EntryId,
+    #[serde(serialize_with = "ser::provider")]
+    pub provider: Provider,
+    #[serde(serialize_with = "ser::kind")]
+    pub kind: Kind,
+    pub title: String,
+    /// In [0, 1]; calibrated so that [`THRESHOLD`] separates known from unknown.
+    pub confidence: f32,
+    /// The entry's quick fix (Markdown).
+    pub quick_fix: String,
+    pub evidence: Vec<Evidence>,
+}
+
+/// One signal that decided a match, and where it is in the redacted text.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Evidence {
+    /// `message`, `message_pattern`, `exception_class`, `http_status`, `error_code`,
+    /// `api_host`, `env_var`, `sdk_path`, `sdk_version`, `wrapper`, `key_prefix`,
+    /// `body_shape`, `exception_module`, `provider_link`, `operation`, `provider_name`.
+    pub signal: String,
+    pub value: String,
+    pub start: usize,
+    pub end: usize,
+}
+
+/// What the input says, independent of any entry.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Facts {
+    /// `python` or `typescript` (Node stacks count as typescript, like the entries).
+    pub language: Option<&'static str>,
+    /// The SDK package seen in frames, classes or a version string.
+    pub sdk: Option<String>,
+    /// What its version can be: `>=1.0`, `<1.0` or an exact `0.28.1`.
+    pub sdk_version: Option<String>,
+    pub http_status: Option<u16>,
+    pub request_id: Option<String>,
+    pub model: Option<String>,
+    /// The provider whose API the error came from, when the text shows it.
+    #[serde(serialize_with = "ser::opt_provider")]
+    pub provider: Option<Provider>,
+    /// The shared SDK or wrapper it came through (`openai`, `litellm`, `langchain`).
+    #[serde(serialize_with = "ser::opt_provider")]
+    pub via: Option<Provider>,
+    /// The clues behind `provider`.
+    pub provider_evidence: Vec<Evidence>,
+    /// Hosts of URLs and connection messages, in order of appearance.
+    pub hosts: Vec<String>,
+    /// Environment-variable names (keys, base URLs), never their values.
+    pub env_vars: Vec<String>,
+    /// The raised exception class: the last line of the traceback.
+    pub exception: Option<String>,
+    /// The exception classes that start lines, in order (chained tracebacks).
+    pub exception_chain: Vec<String>,
+    /// `error.type` of the body (Anthropic, OpenAI) when present.
+    pub error_type: Option<String>,
+    /// `error.code` (or `details.error_code`, Google's `reason`/`status`) when present.
+    pub error_code: Option<String>,
+}
+
+/// A knowledge base prepared for diagnosis. Build once; `diagnose` takes `&self`.
+pub struct Diagnoser {
+    entries: Vec<Compiled>,
+    automaton: AhoCorasick,
+    patterns: Vec<Pattern>,
+    /// The text of each pattern, as given to the automaton.
+    texts: Vec<String>,
+    regex_set: RegexSet,
+    /// For each regex of `regex_set`: its entry and the regex itself (to locate a match).
+    regexes: Vec<(usize, Regex)>,
+    /// Error codes shared by entries of different kinds say little.
+    generic_codes: Vec<String>,
+    by_provider: HashMap<Provider, Vec<usize>>,
+    /// Entries by the short name of an exception class (`AuthenticationError`).
+    by_short_class: HashMap<String, Vec<usize>>,
+    /// Entries by error code (lower case).
+    by_code: HashMap<String, Vec<usize>>,
+}
+
+/// An entry as the scorer needs it.
+struct Compiled {
+    id: EntryId,
+    provider: Provider,
+    kind: Kind,
+    title: String,
+    quick_fix: String,
+    http_status: Option<u16>,
+    exceptions: Vec<CompiledException>,
+}
+
+struct CompiledException {
+    class: String,
+    short: String,
+    sdk: String,
+    versions: VersionSet,
+}
+
+/// What a pattern of the automaton stands for.
+#[derive(Debug, Clone)]
+enum Pattern {
+    Literal { entry: usize },
+    Class { entries: Vec<usize>, class: String },
+    Code { code: String },
+    Provider { fact: usize },
+    KeyPrefix { provider: Provider },
+}
+
+impl Diagnoser {
+    /// Compiles every current entry's signals into one automaton and one regex set.
+    pub fn new(index: &Index) -> Diagnoser {
+        let mut entries = Vec::new();
+        let mut texts: Vec<String> = Vec::new();
+        let mut patterns: Vec<Pattern> = Vec::new();
+        let mut class_at: HashMap<String, usize> = HashMap::new();
+        let mut code_kinds: HashMap<String, Vec<Kind>> = HashMap::new();
+        let mut regex_sources = Vec::new();
+        let mut regexes = Vec::new();
+        let mut by_provider: HashMap<Provider, Vec<usize>> = HashMap::new();
+        let mut by_short_class: HashMap<String, Vec<usize>> = HashMap::new();
+        let mut by_code: HashMap<String, Vec<usize>> = HashMap::new();
+
+        for entry in index.entries.iter().filter(|e| e.status == Status::Current) {
+            let at = entries.len();
+            for literal in &entry.signals.literals {
+                if literal.len() >= 3 {
+                    texts.push(literal.replace('\\', "/"));
+                    patterns.push(Pattern::Literal { entry: at });
+                }
+            }
+            for source in &entry.signals.regexes {
+                // `check` compiled every regex; one that still fails is skipped, not fatal.
+                if let Ok(re) = Regex::new(source) {
+                    regex_sources.push(source.clone());
+                    regexes.push((at, re));
+                }
+            }
+            let mut exceptions = Vec::new();
+            for e in &entry.exceptions {
+                let short = e.class.rsplit('.').next().unwrap_or(&e.class).to_string();
+                if e.class.contains('.') {
+                    match class_at.get(&e.class) {
+                        Some(&p) => {
+                            if let Pattern::Class { entries, .. } = &mut patterns[p] {
+                                entries.push(at);
+                            }
+                        }
+                        None => {
+                            class_at.insert(e.class.clone(), patterns.len());
+                            texts.push(e.class.clone());
+                            patterns.push(Pattern::Class {
+                                entries: vec![at],
+                                class: e.class.clone(),
+                            });
+                        }
+                    }
+                }
+                let owners = by_short_class.entry(short.clone()).or_default();
+                if !owners.contains(&at) {
+                    owners.push(at);
+                }
+                exceptions.push(CompiledException {
+                    class: e.class.clone(),
+                    short,
+                    sdk: e.sdk.clone(),
+                    versions: VersionSet::from_req(&e.versions),
+                });
+            }
+            for code in &entry.error_codes {
+                let owners = by_code.entry(code.to_ascii_lowercase()).or_default();
+                if !owners.contains(&at) {
+                    owners.push(at);
+                }
+                let kinds = code_kinds.entry(code.to_ascii_lowercase()).or_default();
+                if !kinds.contains(&entry.kind) {
+                    kinds.push(entry.kind);
+                }
+            }
+            by_provider.entry(entry.provider).or_default().push(at);
+            entries.push(Compiled {
+                id: entry.id.clone(),
+                provider: entry.provider,
+                kind: entry.kind,
+                title: entry.title.clone(),
+                quick_fix: entry.sections.quick_fix.clone(),
+                http_status: entry.http_status,
+                exceptions,
+            });
+        }
+        let mut codes: Vec<&String> = code_kinds.keys().collect();
+        codes.sort();
+        for code in codes {
+            if code.len() >= 4 {
+                texts.push(code.clone());
+                patterns.push(Pattern::Code { code: code.clone() });
+            }
+        }
+        for (i, fact) in PROVIDER_FACTS.iter().enumerate() {
+            texts.push(fact.pattern.to_string());
+            patterns.push(Pattern::Provider { fact: i });
+        }
+        for format in errdex_secrets::KEY_FORMATS {
+            // `sk-` alone is shared by many providers: not a clue.
+            if format.prefix.len() > 3 {
+                if let Some(provider) = Provider::parse(format.provider) {
+                    texts.push(format.prefix.to_string());
+                    patterns.push(Pattern::KeyPrefix { provider });
+                }
+            }
+        }
+        let automaton = AhoCorasickBuilder::new()
+            .ascii_case_insensitive(true)
+            .match_kind(MatchKind::Standard)
+            .build(&texts)
+            .expect("the automaton builds from plain strings");
+        let regex_set = RegexSet::new(&regex_sources).unwrap_or_else(|_| RegexSet::empty());
+        let mut generic_codes: Vec<String> = code_kinds
+            .into_iter()
+            .filter(|(_, kinds)| kinds.len() > 1)
+            .map(|(code, _)| code)
+            .collect();
+        generic_codes.extend(score::GENERIC_CODES.iter().map(|c| c.to_string()));
+        Diagnoser {
+            entries,
+            automaton,
+            patterns,
+            texts,
+            regex_set,
+            regexes,
+            generic_codes,
+            by_provider,
+            by_short_class,
+            by_code,
+        }
+    }
+
+    /// How many entries this diagnoser knows.
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    /// Diagnoses one input: bytes or text, any size, any encoding.
+    pub fn diagnose(&self, input: impl AsRef<[u8]>) -> Diagnosis {
+        let normalized = normalize(input.as_ref());
+        let redacted = errdex_secrets::redact(&normalized).text;
+        score::diagnose(self, redacted)
+    }
+
+    /// Every signature literal of the knowledge base — entry literals, exception classes,
+    /// error codes — for `errdex scan`'s prefilter and the benchmark's `grep -F -f`
+    /// baseline.
+    pub fn signature_literals(&self) -> Vec<String> {
+        let mut out: Vec<String> = Vec::new();
+        for (p, text) in self.patterns.iter().zip(&self.texts) {
+            if matches!(
+                p,
+                Pattern::Literal { .. } | Pattern::Class { .. } | Pattern::Code { .. }
+            ) && !out.contains(text)
+            {
+                out.push(text.clone());
+            }
+        }
+        out
+    }
+}
+
+pub(crate) mod ser {
+    use errdex_entry::{EntryId, Kind, Provider};
+    use serde::Serializer;
+
+    pub fn id<S: Serializer>(id: &EntryId, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(id)
+    }
+    pub fn ids<S: Serializer>(ids: &[EntryId], s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(ids.iter().map(|i| i.to_string()))
+    }
+    pub fn provider<S: Serializer>(p: &Provider, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(p.as_str())
+    }
+    pub fn opt_provider<S: Serializer>(p: &Option<Provider>, s: S) -> Result<S::Ok, S::Error> {
+        match p {
+            Some(p) => s.serialize_str(p.as_str()),
+            None => s.serialize_none(),
+        }
+    }
+    pub fn kind<S: Serializer>(k: &Kind, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(k.as_str())
+    }
+}

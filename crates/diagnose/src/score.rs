@@ -1,0 +1,494 @@
+//! Scoring: turns the hits of one pass over the text into ranked, calibrated matches.
+//!
+//! Each piece of evidence for an entry carries a weight, read as "how likely this entry is
+//! right given this evidence alone"; weights combine as a noisy-OR (`1 − Π(1 − w)`), and
+//! contradictions multiply the result down: another provider clearly shown, another HTTP
+//! status, an SDK version outside the entry's range. An entry can only be *named* with
+//! specific evidence — one of its message signals or its exception class — or with the
+//! provider shown and its status seen; generic evidence alone (a 401 and the word
+//! `authentication_error`) is capped below [`THRESHOLD`], because a wrong page is worse
+//! than no page. The weights and the threshold were calibrated on the odd lines of the
+//! devset (bench/eval.sh), never on single texts.
+
+use crate::facts::{self, Extracted, Found};
+use crate::providers::{module_provider, Clue, PROVIDER_FACTS};
+use crate::{Diagnoser, Diagnosis, Evidence, Facts, Match, Pattern};
+use errdex_entry::{EntryId, Provider};
+use std::collections::HashMap;
+
+/// Below this confidence the answer is "no match".
+pub const THRESHOLD: f32 = 0.5;
+
+/// Runners-up below this are not worth showing.
+const RUNNER_UP_FLOOR: f32 = 0.15;
+
+/// Error types that providers use for many kinds of error, so they say little about which
+/// one: `invalid_request_error` is Anthropic's type for most 4xx (docs.anthropic.com/en/api/errors)
+/// and OpenAI's for 400/401/404 bodies (sdk-facts.md §5.2); Google's `INVALID_ARGUMENT`
+/// covers bad keys and bad requests alike (§5.8).
+pub const GENERIC_CODES: &[&str] = &[
+    "error",
+    "invalid_request_error",
+    "invalid_argument",
+    "failed_precondition",
+    "invalid_request",
+    "bad_request",
+];
+
+/// The weight of each kind of evidence (see the module documentation).
+mod w {
+    pub const LITERAL_LONG: f32 = 0.8;
+    pub const LITERAL_SHORT: f32 = 0.6;
+    pub const REGEX: f32 = 0.8;
+    pub const CLASS_RAISED: f32 = 0.75;
+    pub const CLASS_MENTIONED: f32 = 0.6;
+    pub const CLASS_SHORT_SAME_SDK: f32 = 0.55;
+    pub const CLASS_SHORT: f32 = 0.2;
+    pub const CODE_IN_BODY: f32 = 0.5;
+    pub const CODE_IN_TEXT: f32 = 0.4;
+    pub const CODE_GENERIC: f32 = 0.15;
+    pub const STATUS: f32 = 0.3;
+    pub const PROVIDER: f32 = 0.45;
+    pub const VERSION_FITS: f32 = 0.15;
+    /// Multipliers for contradictions.
+    pub const OTHER_PROVIDER: f32 = 0.85;
+    pub const OTHER_STATUS: f32 = 0.4;
+    pub const STATUS_WITHOUT_HTTP: f32 = 0.7;
+    pub const OTHER_VERSION: f32 = 0.5;
+    /// The cap for entries with generic evidence only.
+    pub const GENERIC_CAP: f32 = 0.45;
+}
+
+#[derive(Default)]
+struct Candidate {
+    weights: Vec<f32>,
+    evidence: Vec<Evidence>,
+    specific: bool,
+    status_match: bool,
+    version_fits: bool,
+    penalty: f32,
+}
+
+impl Candidate {
+    fn add(&mut self, weight: f32, evidence: Evidence) {
+        self.weights.push(weight);
+        if !self
+            .evidence
+            .iter()
+            .any(|e| e.signal == evidence.signal && e.start == evidence.start)
+        {
+            self.evidence.push(evidence);
+        }
+    }
+}
+
+fn ev(signal: &str, value: &str, start: usize, end: usize) -> Evidence {
+    Evidence {
+        signal: signal.to_string(),
+        value: value.to_string(),
+        start,
+        end,
+    }
+}
+
+fn found_ev<T: ToString>(signal: &str, f: &Found<T>) -> Evidence {
+    ev(signal, &f.value.to_string(), f.start, f.end)
+}
+
+/// A clue for a provider found in the text.
+struct Vote {
+    provider: Provider,
+    clue: Clue,
+    transport: bool,
+    evidence: Evidence,
+}
+
+/// The provider the text shows, how sure, the transport it came through, and why.
+pub(crate) struct ProviderGuess {
+    pub provider: Option<Provider>,
+    pub confidence: f32,
+    pub via: Option<Provider>,
+    pub evidence: Vec<Evidence>,
+}
+
+fn is_ident(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'_'
+}
+
+fn guess_provider(votes: &[Vote]) -> ProviderGuess {
+    // Per provider (and transport or not): the best weight per kind of clue, combined.
+    let mut scores: HashMap<(Provider, bool), HashMap<Clue, f32>> = HashMap::new();
+    for v in votes {
+        let best = scores
+            .entry((v.provider, v.transport))
+            .or_default()
+            .entry(v.clue)
+            .or_insert(0.0);
+        *best = best.max(v.clue.weight());
+    }
+    let combined =
+        |clues: &HashMap<Clue, f32>| 1.0 - clues.values().map(|w| 1.0 - w).product::<f32>();
+    let mut ranked: Vec<(Provider, bool, f32)> = scores
+        .iter()
+        .map(|(&(p, t), c)| (p, t, combined(c)))
+        .collect();
+    ranked.sort_by(|a, b| b.2.total_cmp(&a.2).then(a.0.cmp(&b.0)));
+    let upstream: Vec<&(Provider, bool, f32)> = ranked.iter().filter(|r| !r.1).collect();
+    let transports: Vec<&(Provider, bool, f32)> = ranked.iter().filter(|r| r.1).collect();
+    const MIN: f32 = 0.3;
+    let via = transports.first().filter(|t| t.2 >= MIN).map(|t| t.0);
+    let (provider, confidence) = match upstream.first() {
+        Some(best) if best.2 >= MIN => {
+            // A second upstream provider shown as clearly makes the guess less sure.
+            let second = upstream.get(1).map_or(0.0, |s| s.2);
+            (Some(best.0), (best.2 - 0.5 * second).max(0.0))
+        }
+        _ => match transports.first() {
+            Some(t) if t.2 >= MIN => (Some(t.0), t.2),
+            _ => (None, 0.0),
+        },
+    };
+    let via = via.filter(|v| Some(*v) != provider);
+    let evidence = votes
+        .iter()
+        .filter(|v| Some(v.provider) == provider || (v.transport && Some(v.provider) == via))
+        .map(|v| v.evidence.clone())
+        .collect();
+    ProviderGuess {
+        provider,
+        confidence,
+        via,
+        evidence,
+    }
+}
+
+fn noisy_or(weights: &[f32]) -> f32 {
+    1.0 - weights
+        .iter()
+        .map(|w| 1.0 - w.clamp(0.0, 1.0))
+        .product::<f32>()
+}
+
+pub(crate) fn diagnose(d: &Diagnoser, text: String) -> Diagnosis {
+    let search: std::borrow::Cow<str> = if text.contains('\\') {
+        text.replace('\\', "/").into()
+    } else {
+        text.as_str().into()
+    };
+    let x = facts::extract(&text, &search);
+    let bytes = search.as_bytes();
+    let raised = x.raised().cloned();
+
+    let mut cands: HashMap<usize, Candidate> = HashMap::new();
+    let mut votes: Vec<Vote> = Vec::new();
+    let mut code_hits: Vec<(String, Evidence, bool)> = Vec::new();
+
+    for hit in d.automaton.find_overlapping_iter(search.as_ref()) {
+        let (start, end) = (hit.start(), hit.end());
+        let before = start.checked_sub(1).map(|i| bytes[i]);
+        let after = bytes.get(end).copied();
+        let matched = &text[start..end];
+        match &d.patterns[hit.pattern().as_usize()] {
+            Pattern::Literal { entry } => {
+                let weight = if end - start >= 10 {
+                    w::LITERAL_LONG
+                } else {
+                    w::LITERAL_SHORT
+                };
+                let c = cands.entry(*entry).or_default();
+                c.specific = true;
+                c.add(weight, ev("message", matched, start, end));
+            }
+            Pattern::Class { entries, class } => {
+                if matched != class
+                    || before.is_some_and(|b| is_ident(b) || b == b'.')
+                    || after.is_some_and(is_ident)
+                {
+                    continue;
+                }
+                let is_raised = raised
+                    .as_ref()
+                    .is_some_and(|r| r.start <= start && end <= r.end);
+                for &entry in entries {
+                    let c = cands.entry(entry).or_default();
+                    c.specific = true;
+                    c.add(
+                        if is_raised {
+                            w::CLASS_RAISED
+                        } else {
+                            w::CLASS_MENTIONED
+                        },
+                        ev("exception_class", matched, start, end),
+                    );
+                }
+            }
+            Pattern::Code { code } => {
+                if before.is_some_and(is_ident) || after.is_some_and(is_ident) {
+                    continue;
+                }
+                let in_body = x.body.iter().any(|f| f.value.start == start);
+                code_hits.push((code.clone(), ev("error_code", matched, start, end), in_body));
+            }
+            Pattern::Provider { fact } => {
+                let f = &PROVIDER_FACTS[*fact];
+                if f.word
+                    && (before.is_some_and(|b| b.is_ascii_alphanumeric())
+                        || after.is_some_and(|b| b.is_ascii_alphanumeric()))
+                {
+                    continue;
+                }
+                // Names are brands: only as the provider writes them.
+                if f.clue == Clue::Name && matched != f.pattern {
+                    continue;
+                }
+                votes.push(Vote {
+                    provider: f.provider,
+                    clue: f.clue,
+                    transport: f.transport,
+                    evidence: ev(f.clue.signal(), matched, start, end),
+                });
+            }
+            Pattern::KeyPrefix { provider } => {
+                if before.is_some_and(|b| b.is_ascii_alphanumeric()) {
+                    continue;
+                }
+                votes.push(Vote {
+                    provider: *provider,
+                    clue: Clue::KeyPrefix,
+                    transport: false,
+                    evidence: ev("key_prefix", matched, start, end),
+                });
+            }
+        }
+    }
+
+    // Entry regexes: one RegexSet pass; only the regexes that matched are run again, to
+    // say where.
+    if !d.regexes.is_empty() {
+        for i in d.regex_set.matches(&text).iter() {
+            let (entry, re) = &d.regexes[i];
+            if let Some(m) = re.find(&text) {
+                let c = cands.entry(*entry).or_default();
+                c.specific = true;
+                c.add(
+                    w::REGEX,
+                    ev("message_pattern", m.as_str(), m.start(), m.end()),
+                );
+            }
+        }
+    }
+
+    // The exception modules are provider clues too.
+    for e in x.chain.iter().chain(x.mentioned.iter()) {
+        if let Some((provider, transport)) = module_provider(&e.value) {
+            let module_len = e.value.rfind('.').unwrap_or(0);
+            votes.push(Vote {
+                provider,
+                clue: Clue::ExceptionModule,
+                transport,
+                evidence: ev(
+                    "exception_module",
+                    &e.value[..module_len],
+                    e.start,
+                    e.start + module_len,
+                ),
+            });
+        }
+    }
+    let guess = guess_provider(&votes);
+
+    // Exception classes by their short name (Node prints `AuthenticationError:` alone).
+    let mut seen_short: Vec<&str> = Vec::new();
+    for e in x.chain.iter().chain(raised.iter()) {
+        let short = e.value.rsplit('.').next().unwrap_or(&e.value);
+        if seen_short.contains(&short) {
+            continue;
+        }
+        seen_short.push(short);
+        let qualified = e.value.contains('.');
+        for &at in d.by_short_class.get(short).into_iter().flatten() {
+            let entry = &d.entries[at];
+            for exc in entry.exceptions.iter().filter(|x| x.short == short) {
+                if qualified && exc.class == e.value {
+                    continue; // counted by the automaton
+                }
+                let same_sdk = match (&x.sdk, qualified) {
+                    (_, true) => {
+                        module_provider(&e.value).is_some_and(|(p, _)| p == entry.provider)
+                            && exc.class.split('.').next() == e.value.split('.').next()
+                    }
+                    (Some(sdk), false) => sdk.sdk == exc.sdk,
+                    (None, false) => false,
+                };
+                let c = cands.entry(at).or_default();
+                if same_sdk {
+                    c.specific = true;
+                    c.add(w::CLASS_SHORT_SAME_SDK, found_ev("exception_class", e));
+                } else {
+                    c.add(w::CLASS_SHORT, found_ev("exception_class", e));
+                }
+            }
+        }
+    }
+
+    // Error codes: in a body field they say more than in passing.
+    for field in &x.body {
+        let lower = field.value.value.to_ascii_lowercase();
+        if !code_hits
+            .iter()
+            .any(|(_, e, _)| e.start == field.value.start)
+            && d.by_code.contains_key(&lower)
+        {
+            code_hits.push((lower, found_ev("error_code", &field.value), true));
+        }
+    }
+    for (code, evidence, in_body) in &code_hits {
+        let generic = d.generic_codes.iter().any(|g| g == code);
+        let weight = match (generic, in_body) {
+            (true, _) => w::CODE_GENERIC,
+            (false, true) => w::CODE_IN_BODY,
+            (false, false) => w::CODE_IN_TEXT,
+        };
+        for &at in d.by_code.get(code).into_iter().flatten() {
+            cands.entry(at).or_default().add(weight, evidence.clone());
+        }
+    }
+
+    // The provider's own entries are candidates when the status agrees.
+    if let (Some(p), Some(status)) = (guess.provider, &x.status) {
+        for &at in d.by_provider.get(&p).into_iter().flatten() {
+            if d.entries[at].http_status == Some(status.value) {
+                cands.entry(at).or_default();
+            }
+        }
+    }
+
+    let mut scored: Vec<(usize, f32, Candidate)> = Vec::with_capacity(cands.len());
+    for (at, mut c) in cands {
+        let entry = &d.entries[at];
+        c.penalty = 1.0;
+        if let Some(status) = &x.status {
+            match entry.http_status {
+                Some(h) if h == status.value => {
+                    c.status_match = true;
+                    c.add(w::STATUS, found_ev("http_status", status));
+                }
+                Some(_) => c.penalty *= w::OTHER_STATUS,
+                None => c.penalty *= w::STATUS_WITHOUT_HTTP,
+            }
+        }
+        let mut agree = false;
+        if let Some(p) = guess.provider {
+            if p == entry.provider {
+                agree = guess.confidence >= 0.5;
+                c.weights.push(w::PROVIDER * guess.confidence);
+                for e in &guess.evidence {
+                    if !c.evidence.contains(e) {
+                        c.evidence.push(e.clone());
+                    }
+                }
+            } else {
+                c.penalty *= 1.0 - w::OTHER_PROVIDER * guess.confidence;
+            }
+        }
+        if let Some(sdk) = &x.sdk {
+            let same: Vec<_> = entry
+                .exceptions
+                .iter()
+                .filter(|e| e.sdk == sdk.sdk)
+                .collect();
+            if !same.is_empty() && sdk.version.is_some() {
+                if same.iter().any(|e| e.versions.intersects(&sdk.versions)) {
+                    c.version_fits = true;
+                    c.add(w::VERSION_FITS, found_ev("sdk_version", &sdk.evidence));
+                } else {
+                    c.penalty *= w::OTHER_VERSION;
+                }
+            }
+        }
+        let mut confidence = noisy_or(&c.weights) * c.penalty;
+        if !(c.specific || (agree && c.status_match)) {
+            confidence = confidence.min(w::GENERIC_CAP);
+        }
+        let confidence = (confidence * 1000.0).round() / 1000.0;
+        scored.push((at, confidence, c));
+    }
+
+    // Best first; between entries that differ only by SDK range, the one whose range
+    // fits (or, with no version visible, the newer range) wins a tie.
+    scored.sort_by(|a, b| {
+        b.1.total_cmp(&a.1)
+            .then(b.2.version_fits.cmp(&a.2.version_fits))
+            .then_with(|| newest(d, b.0).cmp(&newest(d, a.0)))
+            .then_with(|| d.entries[a.0].id.cmp(&d.entries[b.0].id))
+    });
+
+    let named = scored.first().is_some_and(|s| s.1 >= THRESHOLD);
+    let mut matches = Vec::new();
+    let mut suggestions: Vec<EntryId> = Vec::new();
+    for (at, confidence, mut c) in scored.into_iter().take(5) {
+        let entry = &d.entries[at];
+        if named {
+            if confidence < RUNNER_UP_FLOOR && !matches.is_empty() {
+                break;
+            }
+            c.evidence.sort_by_key(|e| (e.start, e.end));
+            matches.push(Match {
+                id: entry.id.clone(),
+                provider: entry.provider,
+                kind: entry.kind,
+                title: entry.title.clone(),
+                confidence,
+                quick_fix: entry.quick_fix.clone(),
+                evidence: c.evidence,
+            });
+        } else if confidence >= 0.1 && suggestions.len() < 3 {
+            suggestions.push(entry.id.clone());
+        }
+    }
+
+    let facts = Facts {
+        language: x
+            .language
+            .or(x.sdk.as_ref().map(|s| s.language))
+            .map(|l| l.as_str()),
+        sdk: x.sdk.as_ref().map(|s| s.sdk.to_string()),
+        sdk_version: x.sdk.as_ref().and_then(|s| s.version.clone()),
+        http_status: x.status.as_ref().map(|s| s.value),
+        request_id: x.request_id.as_ref().map(|s| s.value.clone()),
+        model: x.model.as_ref().map(|s| s.value.clone()),
+        provider: guess.provider,
+        via: guess.via,
+        provider_evidence: dedup(guess.evidence),
+        hosts: x.hosts.iter().map(|h| h.value.clone()).collect(),
+        env_vars: x.env_vars.iter().map(|h| h.value.clone()).collect(),
+        exception: raised.map(|r| r.value),
+        exception_chain: x.chain.iter().map(|e| e.value.clone()).collect(),
+        error_type: x.error_type().map(str::to_string),
+        error_code: x.error_code().map(str::to_string),
+    };
+    let _: &Extracted = &x;
+    Diagnosis {
+        text,
+        matches,
+        facts,
+        suggestions,
+    }
+}
+
+fn dedup(mut evidence: Vec<Evidence>) -> Vec<Evidence> {
+    evidence.sort_by(|a, b| (a.start, a.end, &a.signal).cmp(&(b.start, b.end, &b.signal)));
+    evidence.dedup_by(|a, b| a.start == b.start && a.signal == b.signal);
+    evidence.truncate(16);
+    evidence
+}
+
+/// The newest SDK version an entry's ranges allow, for tie-breaking.
+fn newest(d: &Diagnoser, at: usize) -> (u64, u64) {
+    d.entries[at]
+        .exceptions
+        .iter()
+        .filter_map(|e| e.versions.newest())
+        .max()
+        .unwrap_or((0, 0))
+}
