@@ -22,8 +22,7 @@ fn alnum(s: &str) -> bool {
 
 fn token_chars(s: &str) -> bool {
     !s.is_empty()
-        && s
-            .chars()
+        && s.chars()
             .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
 }
 
@@ -37,9 +36,8 @@ pub fn has_format(provider: Provider, key: &str) -> bool {
     match provider {
         // gitleaks `anthropic-api-key`: sk-ant-api03- + 93 [\w-] + AA; OAuth tokens sk-ant-oat01-.
         Anthropic => ["sk-ant-api03-", "sk-ant-oat01-"].iter().any(|p| {
-            key.strip_prefix(p).is_some_and(|rest| {
-                rest.len() == 95 && rest.ends_with("AA") && token_chars(rest)
-            })
+            key.strip_prefix(p)
+                .is_some_and(|rest| rest.len() == 95 && rest.ends_with("AA") && token_chars(rest))
         }),
         // gitleaks `openai-api-key`: sk-(proj|svcacct|admin)-… or legacy sk-…, with T3BlbkFJ.
         Openai => key.starts_with("sk-") && key.contains("T3BlbkFJ") && token_chars(&key[3..]),
@@ -73,10 +71,10 @@ pub fn has_format(provider: Provider, key: &str) -> bool {
         AzureOpenai => (key.len() == 32 && hex(key)) || (key.len() == 84 && alnum(key)),
         // AWS access key ids: AKIA/ASIA + 16 [A-Z2-7]; Bedrock API keys: ABSK… (bearer).
         Bedrock => {
-            (["AKIA", "ASIA"]
-                .iter()
-                .any(|p| key.strip_prefix(p).is_some_and(|r| r.len() == 16 && alnum(r))))
-                || (key.starts_with("ABSK") && key.len() > 20)
+            (["AKIA", "ASIA"].iter().any(|p| {
+                key.strip_prefix(p)
+                    .is_some_and(|r| r.len() == 16 && alnum(r))
+            })) || (key.starts_with("ABSK") && key.len() > 20)
         }
         // gitleaks `cohere-api-token`: 40 alphanumerics.
         Cohere => key.len() == 40 && alnum(key),

@@ -109,8 +109,14 @@ pub fn offers(provider: Provider, scenario: &str) -> bool {
     let (route, path) = match provider {
         Provider::Anthropic => (Route::Messages, "/v1/messages"),
         Provider::Cohere => (Route::CohereChat, "/v2/chat"),
-        Provider::Google => (Route::Generate, "/v1beta/models/gemini-2.5-flash:generateContent"),
-        Provider::Vertex => (Route::Generate, "/v1/projects/p/locations/l/publishers/google/models/gemini-2.5-flash:generateContent"),
+        Provider::Google => (
+            Route::Generate,
+            "/v1beta/models/gemini-2.5-flash:generateContent",
+        ),
+        Provider::Vertex => (
+            Route::Generate,
+            "/v1/projects/p/locations/l/publishers/google/models/gemini-2.5-flash:generateContent",
+        ),
         Provider::Bedrock => (Route::Converse, "/model/m/converse"),
         Provider::Ollama => (Route::OllamaChat, "/api/chat"),
         Provider::AzureOpenai => (Route::Chat, "/openai/deployments/d/chat/completions"),
@@ -179,11 +185,19 @@ async fn handle(
     let rest = format!("/{}", parts.next().unwrap_or(""));
     let Some(provider) = Provider::parse(p) else {
         let known: Vec<&str> = Provider::ALL.iter().map(|p| p.as_str()).collect();
-        return mock_error(StatusCode::NOT_FOUND, format!("unknown provider `{p}`: use one of {}", known.join(", ")));
+        return mock_error(
+            StatusCode::NOT_FOUND,
+            format!("unknown provider `{p}`: use one of {}", known.join(", ")),
+        );
     };
     let scenario = match Scenario::parse(s) {
         Ok(s) => s,
-        Err(e) => return mock_error(StatusCode::NOT_FOUND, format!("{e}; see `errdex mock --list`")),
+        Err(e) => {
+            return mock_error(
+                StatusCode::NOT_FOUND,
+                format!("{e}; see `errdex mock --list`"),
+            )
+        }
     };
     let query: HashMap<String, String> = uri
         .query()
@@ -198,7 +212,10 @@ async fn handle(
     let key = providers::credential(provider, &headers, &query);
     let model = path_model.unwrap_or_else(|| providers::body_model(&json_body, ""));
     let stream = path_stream
-        || json_body.get("stream").and_then(Value::as_bool).unwrap_or(false)
+        || json_body
+            .get("stream")
+            .and_then(Value::as_bool)
+            .unwrap_or(false)
         || (provider == Provider::Ollama
             && matches!(route, Route::OllamaChat | Route::OllamaGenerate)
             && json_body.get("stream").and_then(Value::as_bool) != Some(false));
@@ -238,7 +255,10 @@ async fn handle(
     let Some(mut reply) = reply else {
         return mock_error(
             StatusCode::NOT_FOUND,
-            format!("provider `{p}` has no `{answered}` scenario on {} {}; see `errdex mock --list`", cx.method, cx.path),
+            format!(
+                "provider `{p}` has no `{answered}` scenario on {} {}; see `errdex mock --list`",
+                cx.method, cx.path
+            ),
         );
     };
     let slow = answered == "slow" && reply.outcome == Outcome::Ok;
@@ -249,7 +269,9 @@ async fn handle(
     let seq = state.record(LoggedRequest {
         seq: 0,
         method: cx.method.clone(),
-        path: uri.path_and_query().map_or(full.to_string(), |pq| pq.to_string()),
+        path: uri
+            .path_and_query()
+            .map_or(full.to_string(), |pq| pq.to_string()),
         provider: p.to_string(),
         scenario: scenario.segment.clone(),
         answered: answered.clone(),
@@ -273,44 +295,51 @@ fn into_response(reply: Reply, state: &MockState, seq: u64) -> Response {
             state.complete(seq);
             let bytes = serde_json::to_vec(&value).unwrap_or_default();
             let mut r = Response::new(Body::from(bytes));
-            r.headers_mut().insert("content-type", HeaderValue::from_static("application/json"));
+            r.headers_mut()
+                .insert("content-type", HeaderValue::from_static("application/json"));
             r
         }
         reply::Body::Text(content_type, text) => {
             state.complete(seq);
             let mut r = Response::new(Body::from(text));
-            r.headers_mut().insert("content-type", HeaderValue::from_static(content_type));
+            r.headers_mut()
+                .insert("content-type", HeaderValue::from_static(content_type));
             r
         }
-        reply::Body::Stream { content_type, chunks, cut } => {
+        reply::Body::Stream {
+            content_type,
+            chunks,
+            cut,
+        } => {
             let state = state.clone();
             let items = chunks.into_iter().map(Some).chain(std::iter::once(None));
-            let stream = futures_util::stream::unfold(
-                (items, false),
-                move |(mut items, ended)| {
-                    let state = state.clone();
-                    async move {
-                        if ended {
-                            return None;
+            let stream = futures_util::stream::unfold((items, false), move |(mut items, ended)| {
+                let state = state.clone();
+                async move {
+                    if ended {
+                        return None;
+                    }
+                    tokio::time::sleep(Duration::from_millis(5)).await;
+                    match items.next() {
+                        Some(Some(chunk)) => Some((Ok(Bytes::from(chunk)), (items, false))),
+                        _ if cut => {
+                            // An error in the body aborts the connection mid-stream.
+                            let e = std::io::Error::new(
+                                std::io::ErrorKind::ConnectionReset,
+                                "errdex mock: stream_cut",
+                            );
+                            Some((Err(e), (items, true)))
                         }
-                        tokio::time::sleep(Duration::from_millis(5)).await;
-                        match items.next() {
-                            Some(Some(chunk)) => Some((Ok(Bytes::from(chunk)), (items, false))),
-                            _ if cut => {
-                                // An error in the body aborts the connection mid-stream.
-                                let e = std::io::Error::new(std::io::ErrorKind::ConnectionReset, "errdex mock: stream_cut");
-                                Some((Err(e), (items, true)))
-                            }
-                            _ => {
-                                state.complete(seq);
-                                None
-                            }
+                        _ => {
+                            state.complete(seq);
+                            None
                         }
                     }
-                },
-            );
+                }
+            });
             let mut r = Response::new(Body::from_stream(stream));
-            r.headers_mut().insert("content-type", HeaderValue::from_static(content_type));
+            r.headers_mut()
+                .insert("content-type", HeaderValue::from_static(content_type));
             r
         }
     };

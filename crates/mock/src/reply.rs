@@ -96,7 +96,8 @@ impl Reply {
             headers: Vec::new(),
             body: Body::Text(
                 "application/json",
-                "{\"id\": \"msg_errdex\", \"content\": [{\"type\": \"text\", \"text\": \"Hel".into(),
+                "{\"id\": \"msg_errdex\", \"content\": [{\"type\": \"text\", \"text\": \"Hel"
+                    .into(),
             ),
             outcome: Outcome::Malformed,
         }

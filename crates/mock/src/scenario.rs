@@ -6,23 +6,56 @@ use std::fmt;
 /// counterpart for (see `errdex mock --list`); some add sub-scenarios of their own for
 /// errors that share a status but mean different things.
 pub const COMMON: &[(&str, &str)] = &[
-    ("ok", "a valid answer; the key is judged the way the real API judges it"),
-    ("invalid_key", "the key was sent and rejected (401, or the provider's own status)"),
-    ("permission", "the key may not use this model, region or feature (403)"),
-    ("model_not_found", "unknown model or deployment (404, or the provider's own status)"),
+    (
+        "ok",
+        "a valid answer; the key is judged the way the real API judges it",
+    ),
+    (
+        "invalid_key",
+        "the key was sent and rejected (401, or the provider's own status)",
+    ),
+    (
+        "permission",
+        "the key may not use this model, region or feature (403)",
+    ),
+    (
+        "model_not_found",
+        "unknown model or deployment (404, or the provider's own status)",
+    ),
     ("bad_request", "the request is invalid (400)"),
-    ("context_length", "prompt plus output exceed the context window (400)"),
+    (
+        "context_length",
+        "prompt plus output exceed the context window (400)",
+    ),
     ("too_large", "the HTTP body is over the size limit (413)"),
     ("unprocessable", "the request parsed but was rejected (422)"),
-    ("rate_limit", "too many requests or tokens per minute (429 with retry-after)"),
-    ("quota", "out of credit or quota (429, 402 or 400, as the provider sends it)"),
-    ("overloaded", "over capacity (529 for Anthropic, 503 or 429 elsewhere)"),
+    (
+        "rate_limit",
+        "too many requests or tokens per minute (429 with retry-after)",
+    ),
+    (
+        "quota",
+        "out of credit or quota (429, 402 or 400, as the provider sends it)",
+    ),
+    (
+        "overloaded",
+        "over capacity (529 for Anthropic, 503 or 429 elsewhere)",
+    ),
     ("server_error", "internal error (500)"),
-    ("slow", "a valid answer after a delay (3 s; `slow:N` for N seconds)"),
+    (
+        "slow",
+        "a valid answer after a delay (3 s; `slow:N` for N seconds)",
+    ),
     ("stream_error", "an error event inside a 200 stream"),
-    ("stream_cut", "the connection closes in the middle of the stream"),
+    (
+        "stream_cut",
+        "the connection closes in the middle of the stream",
+    ),
     ("malformed", "a 200 whose body is not valid JSON"),
-    ("content_filter", "blocked by a safety system, as the provider reports it"),
+    (
+        "content_filter",
+        "blocked by a safety system, as the provider reports it",
+    ),
 ];
 
 /// A parsed scenario segment: `rate_limit`, `slow:10`, `overloaded_then_ok`,
@@ -76,7 +109,9 @@ impl Scenario {
             });
         }
         if param.is_some() && head != "slow" {
-            return Err(format!("`{segment}`: only `slow` and `*_then_ok` take a number"));
+            return Err(format!(
+                "`{segment}`: only `slow` and `*_then_ok` take a number"
+            ));
         }
         Ok(Scenario {
             segment: segment.to_string(),

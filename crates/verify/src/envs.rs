@@ -107,10 +107,19 @@ impl Envs {
             let what = format!("{package}=={version} (PyPI)");
             let _ = std::fs::remove_dir_all(&dir);
             std::fs::create_dir_all(dir.parent().unwrap_or(&dir)).map_err(|e| setup(&what, e))?;
-            run(Command::new(&self.python).arg("-m").arg("venv").arg(&dir), &what)?;
+            run(
+                Command::new(&self.python).arg("-m").arg("venv").arg(&dir),
+                &what,
+            )?;
             let out = run(
                 Command::new(&python)
-                    .args(["-m", "pip", "install", "--disable-pip-version-check", "--quiet"])
+                    .args([
+                        "-m",
+                        "pip",
+                        "install",
+                        "--disable-pip-version-check",
+                        "--quiet",
+                    ])
                     .arg(format!("{package}=={version}")),
                 &what,
             );
@@ -160,7 +169,12 @@ impl Envs {
             );
             if let Err(e) = out {
                 let _ = std::fs::remove_dir_all(&dir);
-                return Err(self.registry_or(e, "the npm registry", &what, "npm config get registry, HTTPS_PROXY"));
+                return Err(self.registry_or(
+                    e,
+                    "the npm registry",
+                    &what,
+                    "npm config get registry, HTTPS_PROXY",
+                ));
             }
             std::fs::write(dir.join(READY), "").map_err(|e| setup(&what, e))?;
         }
@@ -177,16 +191,25 @@ impl Envs {
         let what = format!("{package} (PyPI)");
         let report = run(
             Command::new(&self.python).args([
-                "-m", "pip", "install", "--dry-run", "--ignore-installed", "--quiet",
-                "--disable-pip-version-check", "--report", "-", package,
+                "-m",
+                "pip",
+                "install",
+                "--dry-run",
+                "--ignore-installed",
+                "--quiet",
+                "--disable-pip-version-check",
+                "--report",
+                "-",
+                package,
             ]),
             &what,
         )
         .map_err(|e| self.registry_or(e, "PyPI", &what, "PIP_INDEX_URL, HTTPS_PROXY"))?;
-        let json: serde_json::Value = serde_json::from_str(&report).map_err(|e| EnvError::Setup {
-            what: what.clone(),
-            detail: format!("pip's report is not JSON: {e}"),
-        })?;
+        let json: serde_json::Value =
+            serde_json::from_str(&report).map_err(|e| EnvError::Setup {
+                what: what.clone(),
+                detail: format!("pip's report is not JSON: {e}"),
+            })?;
         let norm = |s: &str| s.to_ascii_lowercase().replace('_', "-");
         json["install"]
             .as_array()
@@ -203,12 +226,28 @@ impl Envs {
 
     pub fn npm_latest(&self, package: &str) -> Result<String, EnvError> {
         let what = format!("{package} (npm)");
-        run(Command::new("npm").args(["view", package, "version"]), &what)
-            .map(|v| v.trim().to_string())
-            .map_err(|e| self.registry_or(e, "the npm registry", &what, "npm config get registry, HTTPS_PROXY"))
+        run(
+            Command::new("npm").args(["view", package, "version"]),
+            &what,
+        )
+        .map(|v| v.trim().to_string())
+        .map_err(|e| {
+            self.registry_or(
+                e,
+                "the npm registry",
+                &what,
+                "npm config get registry, HTTPS_PROXY",
+            )
+        })
     }
 
-    fn registry_or(&self, e: EnvError, registry: &'static str, what: &str, hint: &'static str) -> EnvError {
+    fn registry_or(
+        &self,
+        e: EnvError,
+        registry: &'static str,
+        what: &str,
+        hint: &'static str,
+    ) -> EnvError {
         match e {
             EnvError::Setup { detail, .. } if unreachable(&detail) => EnvError::Registry {
                 registry,

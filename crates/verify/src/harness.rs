@@ -73,15 +73,24 @@ pub fn verify_version(
     let broken: Vec<&&CodeExample> = examples.iter().filter(|x| x.role == Role::Broken).collect();
     let fixed: Vec<&&CodeExample> = examples.iter().filter(|x| x.role == Role::Fixed).collect();
     if broken.is_empty() || fixed.is_empty() {
-        run.steps.push(step("examples", false, "needs a broken and a fixed example"));
+        run.steps.push(step(
+            "examples",
+            false,
+            "needs a broken and a fixed example",
+        ));
     }
     for (i, b) in broken.iter().enumerate() {
-        let Some(f) = fixed.get(i).or(fixed.last()) else { break };
+        let Some(f) = fixed.get(i).or(fixed.last()) else {
+            break;
+        };
         if !satisfies(&version.version, &b.sdk_versions) {
             run.steps.push(step(
                 "sdk version",
                 false,
-                format!("{} {} is outside the example's range `{}`", version.sdk, version.version, b.sdk_versions),
+                format!(
+                    "{} {} is outside the example's range `{}`",
+                    version.sdk, version.version, b.sdk_versions
+                ),
             ));
             continue;
         }
@@ -101,20 +110,38 @@ pub fn verify_version(
                 (None, _) => format!("exit {:?} and nothing on stderr", ran.exit),
             },
         ));
-        let scenario = Scenario::parse(&b.scenario).map(|s| s.name).unwrap_or_default();
+        let scenario = Scenario::parse(&b.scenario)
+            .map(|s| s.name)
+            .unwrap_or_default();
         let answered: Vec<&LoggedRequest> = log.iter().collect();
         let (log_ok, log_detail) = if b.no_key && answered.is_empty() {
-            (true, "no request was sent (the SDK failed before sending)".to_string())
+            (
+                true,
+                "no request was sent (the SDK failed before sending)".to_string(),
+            )
         } else if answered.is_empty() {
             (false, "the mock received no request".to_string())
         } else if let Some(ok) = answered.iter().find(|r| r.succeeded()) {
-            (false, format!("request {} got a complete {} answer", ok.path, ok.status))
+            (
+                false,
+                format!("request {} got a complete {} answer", ok.path, ok.status),
+            )
         } else if !b.no_key && !answered.iter().any(|r| r.answered == scenario) {
-            (false, format!("no request was answered with scenario `{scenario}`: {}", summary(&log)))
+            (
+                false,
+                format!(
+                    "no request was answered with scenario `{scenario}`: {}",
+                    summary(&log)
+                ),
+            )
         } else {
             (true, summary(&log))
         };
-        run.steps.push(step(format!("broken got `{}`", b.scenario), log_ok, log_detail));
+        run.steps.push(step(
+            format!("broken got `{}`", b.scenario),
+            log_ok,
+            log_detail,
+        ));
         if run.traceback.is_empty() {
             run.traceback = norm.apply(ran.stderr.trim_end());
         }
@@ -143,14 +170,23 @@ pub fn verify_version(
                 "exit 0".to_string()
             } else {
                 let last = last_error_line(&ran.stderr, version.language).unwrap_or_default();
-                format!("exit {:?}{}; {}", ran.exit, if ran.timed_out { " (killed)" } else { "" }, truncate(&norm.apply(&last), 300))
+                format!(
+                    "exit {:?}{}; {}",
+                    ran.exit,
+                    if ran.timed_out { " (killed)" } else { "" },
+                    truncate(&norm.apply(&last), 300)
+                )
             },
         ));
         let got_2xx = log.last().is_some_and(|r| r.succeeded());
         run.steps.push(step(
             format!("fixed got a 2xx from `{}`", f.scenario),
             got_2xx,
-            if log.is_empty() { "the mock received no request".to_string() } else { summary(&log) },
+            if log.is_empty() {
+                "the mock received no request".to_string()
+            } else {
+                summary(&log)
+            },
         ));
     }
     run.passed = !run.steps.is_empty() && run.steps.iter().all(|s| s.status != "failed");
@@ -175,21 +211,42 @@ fn execute(
     // A `nokey` example runs without any key; the fixed example of a `nokey` broken one
     // gets the key unless it says `nokey` itself.
     let with_key = !x.no_key;
-    let mut env = example_env(entry.provider.as_str(), &x.sdk, &x.scenario, mock.addr, with_key);
+    let mut env = example_env(
+        entry.provider.as_str(),
+        &x.sdk,
+        &x.scenario,
+        mock.addr,
+        with_key,
+    );
     env.extend(x.env.iter().cloned());
     mock.state.reset();
-    let ran = run_example(interpreter, &x.code, &env, scratch.path()).map_err(|e| setup("the example", e))?;
+    let ran = run_example(interpreter, &x.code, &env, scratch.path())
+        .map_err(|e| setup("the example", e))?;
     let log = mock.state.requests();
     let norm = Normaliser::new(interpreter, scratch.path(), mock.addr.port());
     let role = if broken { "broken" } else { "fixed" };
-    let _ = writeln!(transcript, "\n--- {role} example (line {}, scenario `{}`)", x.line, x.scenario);
+    let _ = writeln!(
+        transcript,
+        "\n--- {role} example (line {}, scenario `{}`)",
+        x.line, x.scenario
+    );
     let _ = writeln!(transcript, "$ {}", ran.command);
     let _ = writeln!(transcript, "environment (everything else removed):");
     for (k, v) in &env {
-        let shown = if is_secret(k) { "<well-formed mock key>".to_string() } else { norm.apply(v) };
+        let shown = if is_secret(k) {
+            "<well-formed mock key>".to_string()
+        } else {
+            norm.apply(v)
+        };
         let _ = writeln!(transcript, "  {k}={shown}");
     }
-    let _ = writeln!(transcript, "exit: {:?}{} after {:.1} s", ran.exit, if ran.timed_out { " (killed)" } else { "" }, ran.elapsed.as_secs_f64());
+    let _ = writeln!(
+        transcript,
+        "exit: {:?}{} after {:.1} s",
+        ran.exit,
+        if ran.timed_out { " (killed)" } else { "" },
+        ran.elapsed.as_secs_f64()
+    );
     let _ = writeln!(transcript, "stdout:\n{}", indent(&norm.apply(&ran.stdout)));
     let _ = writeln!(transcript, "stderr:\n{}", indent(&norm.apply(&ran.stderr)));
     let _ = writeln!(transcript, "mock log:\n{}", indent(&log_lines(&log)));
@@ -197,14 +254,21 @@ fn execute(
 }
 
 fn setup(what: &str, e: std::io::Error) -> EnvError {
-    EnvError::Setup { what: what.into(), detail: e.to_string() }
+    EnvError::Setup {
+        what: what.into(),
+        detail: e.to_string(),
+    }
 }
 
 fn indent(text: &str) -> String {
     if text.trim().is_empty() {
         return "  (nothing)".into();
     }
-    text.trim_end().lines().map(|l| format!("  {l}")).collect::<Vec<_>>().join("\n")
+    text.trim_end()
+        .lines()
+        .map(|l| format!("  {l}"))
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 fn log_lines(log: &[LoggedRequest]) -> String {
@@ -226,7 +290,14 @@ fn log_lines(log: &[LoggedRequest]) -> String {
 
 fn summary(log: &[LoggedRequest]) -> String {
     log.iter()
-        .map(|r| format!("{} {:?}{}", r.status, r.outcome, if r.completed { "" } else { " (not completed)" }))
+        .map(|r| {
+            format!(
+                "{} {:?}{}",
+                r.status,
+                r.outcome,
+                if r.completed { "" } else { " (not completed)" }
+            )
+        })
         .collect::<Vec<_>>()
         .join(", ")
 }
@@ -241,9 +312,12 @@ fn truncate(text: &str, max: usize) -> String {
 /// The line that names the exception: Python's last traceback line; for Node, the first
 /// `Name: message` line of the printed error.
 pub fn last_error_line(stderr: &str, lang: Language) -> Option<String> {
-    let lines = stderr.lines().map(str::trim_end).filter(|l| !l.trim().is_empty());
+    let mut lines = stderr
+        .lines()
+        .map(str::trim_end)
+        .filter(|l| !l.trim().is_empty());
     match lang {
-        Language::Python => lines.last().map(str::to_string),
+        Language::Python => lines.next_back().map(str::to_string),
         Language::Typescript => {
             let all: Vec<&str> = lines.collect();
             all.iter()
@@ -281,16 +355,23 @@ pub fn satisfies(version: &str, range: &str) -> bool {
         return true;
     }
     let lenient = |v: &str| {
-        let core: String = v.chars().take_while(|c| c.is_ascii_digit() || *c == '.').collect();
+        let core: String = v
+            .chars()
+            .take_while(|c| c.is_ascii_digit() || *c == '.')
+            .collect();
         let mut parts: Vec<&str> = core.split('.').filter(|p| !p.is_empty()).collect();
         parts.resize(3, "0");
         parts[..3].join(".")
     };
-    let Ok(v) = semver::Version::parse(&lenient(version)) else { return false };
+    let Ok(v) = semver::Version::parse(&lenient(version)) else {
+        return false;
+    };
     range.split(',').all(|part| {
         let part = part.trim();
         let (op, rest) = part.split_at(part.find(|c: char| c.is_ascii_digit()).unwrap_or(0));
-        let Ok(bound) = semver::Version::parse(&lenient(rest)) else { return false };
+        let Ok(bound) = semver::Version::parse(&lenient(rest)) else {
+            return false;
+        };
         match op.trim() {
             ">=" => v >= bound,
             ">" => v > bound,
@@ -323,7 +404,10 @@ mod tests {
         let last = last_error_line(py, Language::Python).unwrap();
         assert!(names_class(&last, "anthropic.AuthenticationError"));
         assert!(!names_class(&last, "anthropic.APIStatusError"));
-        assert!(names_class("TypeError: \"Could not resolve\"", "builtins.TypeError"));
+        assert!(names_class(
+            "TypeError: \"Could not resolve\"",
+            "builtins.TypeError"
+        ));
         let node = "file:///home/dev/app/node_modules/@anthropic-ai/sdk/core/error.mjs:55\n  return new errorClass(status);\n  ^\n\nOverloadedError: 529 {\"type\":\"error\"}\n    at APIError.generate (file:///x.mjs:55:24)\n";
         let line = last_error_line(node, Language::Typescript).unwrap();
         assert!(names_class(&line, "OverloadedError"), "{line}");

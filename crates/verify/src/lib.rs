@@ -125,7 +125,9 @@ pub fn verify(
     std::thread::scope(|scope| {
         for _ in 0..jobs.max(1) {
             scope.spawn(|| loop {
-                let Some(job) = queue.lock().expect("queue").next() else { break };
+                let Some(job) = queue.lock().expect("queue").next() else {
+                    break;
+                };
                 let id = job.entry.id.to_string();
                 on_event(Event::Started(&id));
                 let result = verify_one(&job, records, envs, diagnose, &runtime);
@@ -184,7 +186,9 @@ fn verify_one(
     }
     mock.task.abort();
     if runs.is_empty() {
-        result.failures.push("the entry has no code examples to run".into());
+        result
+            .failures
+            .push("the entry has no code examples to run".into());
     }
     for run in &runs {
         for s in &run.steps {
@@ -217,7 +221,9 @@ fn verify_one(
         });
     match written {
         Ok(()) => result.record = Some(path.display().to_string()),
-        Err(e) => result.failures.push(format!("cannot write {}: {e}", path.display())),
+        Err(e) => result
+            .failures
+            .push(format!("cannot write {}: {e}", path.display())),
     }
     result.seconds = start.elapsed().as_secs_f64();
     result
@@ -259,10 +265,16 @@ pub fn today() -> String {
 pub fn prepare(lock: &Lock, envs: &Envs) -> Vec<(String, Result<String, EnvError>)> {
     let mut done = Vec::new();
     for (pkg, v) in &lock.python {
-        done.push((format!("{pkg}=={v}"), envs.python(pkg, v).map(|e| e.dir.display().to_string())));
+        done.push((
+            format!("{pkg}=={v}"),
+            envs.python(pkg, v).map(|e| e.dir.display().to_string()),
+        ));
     }
     for (pkg, v) in &lock.typescript {
-        done.push((format!("{pkg}@{v}"), envs.node(pkg, v).map(|e| e.dir.display().to_string())));
+        done.push((
+            format!("{pkg}@{v}"),
+            envs.node(pkg, v).map(|e| e.dir.display().to_string()),
+        ));
     }
     done
 }
@@ -271,7 +283,9 @@ pub fn prepare(lock: &Lock, envs: &Envs) -> Vec<(String, Result<String, EnvError
 mod tests {
     #[test]
     fn sdk_versions_parse_per_package() {
-        let m = super::parse_sdk_versions(&["anthropic=0.40.0,2.12.0".into(), "openai=3.54.0".into()]).unwrap();
+        let m =
+            super::parse_sdk_versions(&["anthropic=0.40.0,2.12.0".into(), "openai=3.54.0".into()])
+                .unwrap();
         assert_eq!(m["anthropic"], ["0.40.0", "2.12.0"]);
         assert_eq!(m["openai"], ["3.54.0"]);
         assert!(super::parse_sdk_versions(&["anthropic".into()]).is_err());

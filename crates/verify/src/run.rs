@@ -41,7 +41,10 @@ pub fn run_example(
         }
         Interpreter::Node(n) => {
             // Inside the npm folder, so that `import … from '<sdk>'` resolves.
-            let dir = n.dir.join("runs").join(scratch.file_name().unwrap_or_default());
+            let dir = n
+                .dir
+                .join("runs")
+                .join(scratch.file_name().unwrap_or_default());
             std::fs::create_dir_all(&dir)?;
             std::fs::write(dir.join("app.ts"), code)?;
             let mut c = Command::new(n.dir.join("node_modules/.bin/tsx"));
@@ -74,7 +77,11 @@ pub fn run_example(
         std::thread::sleep(Duration::from_millis(20));
     };
     if let Interpreter::Node(n) = interpreter {
-        let _ = std::fs::remove_dir_all(n.dir.join("runs").join(scratch.file_name().unwrap_or_default()));
+        let _ = std::fs::remove_dir_all(
+            n.dir
+                .join("runs")
+                .join(scratch.file_name().unwrap_or_default()),
+        );
     }
     Ok(Ran {
         command: shown,
@@ -115,7 +122,10 @@ impl Normaliser {
                 }
             }
             Interpreter::Node(n) => {
-                let run = n.dir.join("runs").join(scratch.file_name().unwrap_or_default());
+                let run = n
+                    .dir
+                    .join("runs")
+                    .join(scratch.file_name().unwrap_or_default());
                 for s in canon(&run) {
                     pairs.push((s, "/home/dev/app".into()));
                 }
@@ -126,7 +136,7 @@ impl Normaliser {
         }
         pairs.push((format!("127.0.0.1:{mock_port}"), "127.0.0.1:8787".into()));
         // Longest first, so that a folder inside another is replaced whole.
-        pairs.sort_by(|a, b| b.0.len().cmp(&a.0.len()));
+        pairs.sort_by_key(|p| std::cmp::Reverse(p.0.len()));
         pairs.dedup();
         Normaliser { pairs }
     }
@@ -143,4 +153,3 @@ impl Normaliser {
 pub fn scratch_dir() -> std::io::Result<tempfile::TempDir> {
     tempfile::Builder::new().prefix("errdex-verify-").tempdir()
 }
-

@@ -39,7 +39,10 @@ pub fn example_env(
     set("ERRDEX_MOCK_URL", format!("http://{mock}"));
     let providers = providers_for(provider);
     if let [p] = providers.as_slice() {
-        set("ERRDEX_BASE_URL", format!("{}{}", base(*p), p.sdk_base_suffix()));
+        set(
+            "ERRDEX_BASE_URL",
+            format!("{}{}", base(*p), p.sdk_base_suffix()),
+        );
     }
     let mut keys: Vec<(&str, String)> = Vec::new();
     for p in providers {
@@ -108,7 +111,10 @@ pub fn example_env(
                 set("AWS_DEFAULT_REGION", "us-east-1".into());
                 set("AWS_EC2_METADATA_DISABLED", "true".into());
                 keys.push(("AWS_ACCESS_KEY_ID", key));
-                keys.push(("AWS_SECRET_ACCESS_KEY", "errdexMockSecretAccessKey0000000000000000".into()));
+                keys.push((
+                    "AWS_SECRET_ACCESS_KEY",
+                    "errdexMockSecretAccessKey0000000000000000".into(),
+                ));
             }
             Provider::Ollama => set("OLLAMA_HOST", base(p)),
         }
@@ -117,7 +123,10 @@ pub fn example_env(
     // provider's route and key.
     if matches!(sdk, "openai") {
         if let Some(p) = Provider::parse(provider).filter(|p| {
-            !matches!(p, Provider::Openai | Provider::AzureOpenai | Provider::Anthropic)
+            !matches!(
+                p,
+                Provider::Openai | Provider::AzureOpenai | Provider::Anthropic
+            )
         }) {
             let suffix = match p {
                 Provider::Groq => "/openai/v1",
@@ -158,8 +167,13 @@ mod tests {
         let addr: SocketAddr = "127.0.0.1:9".parse().unwrap();
         let env = example_env("anthropic", "anthropic", "rate_limit", addr, true);
         let get = |k: &str| env.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone());
-        assert_eq!(get("ANTHROPIC_BASE_URL").as_deref(), Some("http://127.0.0.1:9/anthropic/rate_limit"));
-        assert!(get("ANTHROPIC_API_KEY").unwrap().starts_with("sk-ant-api03-"));
+        assert_eq!(
+            get("ANTHROPIC_BASE_URL").as_deref(),
+            Some("http://127.0.0.1:9/anthropic/rate_limit")
+        );
+        assert!(get("ANTHROPIC_API_KEY")
+            .unwrap()
+            .starts_with("sk-ant-api03-"));
         let env = example_env("anthropic", "anthropic", "ok", addr, false);
         assert!(env.iter().all(|(k, _)| !k.ends_with("_API_KEY")));
     }
@@ -168,8 +182,16 @@ mod tests {
     fn the_openai_sdk_on_fireworks_is_pointed_at_fireworks() {
         let addr: SocketAddr = "127.0.0.1:9".parse().unwrap();
         let env = example_env("fireworks", "openai", "ok", addr, true);
-        let get = |k: &str| env.iter().rev().find(|(n, _)| n == k).map(|(_, v)| v.clone());
-        assert_eq!(get("OPENAI_BASE_URL").as_deref(), Some("http://127.0.0.1:9/fireworks/ok/inference/v1"));
+        let get = |k: &str| {
+            env.iter()
+                .rev()
+                .find(|(n, _)| n == k)
+                .map(|(_, v)| v.clone())
+        };
+        assert_eq!(
+            get("OPENAI_BASE_URL").as_deref(),
+            Some("http://127.0.0.1:9/fireworks/ok/inference/v1")
+        );
         assert!(get("OPENAI_API_KEY").unwrap().starts_with("fw_"));
     }
 }

@@ -8,10 +8,22 @@ use crate::reply::{sse_event, Outcome, Reply};
 use serde_json::{json, Value};
 
 pub const SUB_SCENARIOS: &[(&str, &str)] = &[
-    ("credit_balance", "400 invalid_request_error: credit balance too low (the `quota` answer)"),
-    ("spend_limit", "429 rate_limit_error with details.error_code enforced_spend_limit_reached"),
-    ("roles_must_alternate", "400: roles must alternate between user and assistant"),
-    ("tool_use_without_result", "400: tool_use ids without tool_result blocks after them"),
+    (
+        "credit_balance",
+        "400 invalid_request_error: credit balance too low (the `quota` answer)",
+    ),
+    (
+        "spend_limit",
+        "429 rate_limit_error with details.error_code enforced_spend_limit_reached",
+    ),
+    (
+        "roles_must_alternate",
+        "400: roles must alternate between user and assistant",
+    ),
+    (
+        "tool_use_without_result",
+        "400: tool_use ids without tool_result blocks after them",
+    ),
     ("max_tokens_required", "400: max_tokens: Field required"),
     ("billing", "402 billing_error"),
     ("timeout_error", "504 timeout_error"),
@@ -160,7 +172,10 @@ fn rate_limit(reply: Reply) -> Reply {
         .header("anthropic-ratelimit-requests-reset", "2026-11-24T12:00:01Z")
         .header("anthropic-ratelimit-input-tokens-limit", "30000")
         .header("anthropic-ratelimit-input-tokens-remaining", "0")
-        .header("anthropic-ratelimit-input-tokens-reset", "2026-11-24T12:00:01Z")
+        .header(
+            "anthropic-ratelimit-input-tokens-reset",
+            "2026-11-24T12:00:01Z",
+        )
 }
 
 fn tool_use_message(index: usize, id: &str) -> String {
@@ -181,10 +196,18 @@ fn validate(cx: &Ctx) -> Option<Reply> {
         return Some(error(400, "invalid_request_error", "model: Field required"));
     }
     let Some(messages) = body.get("messages").and_then(Value::as_array) else {
-        return Some(error(400, "invalid_request_error", "messages: Field required"));
+        return Some(error(
+            400,
+            "invalid_request_error",
+            "messages: Field required",
+        ));
     };
     if cx.route == Route::Messages && body.get("max_tokens").is_none() {
-        return Some(error(400, "invalid_request_error", "max_tokens: Field required"));
+        return Some(error(
+            400,
+            "invalid_request_error",
+            "max_tokens: Field required",
+        ));
     }
     // Every tool_use block must be answered by a tool_result in the next message.
     for (i, message) in messages.iter().enumerate() {
@@ -201,7 +224,11 @@ fn validate(cx: &Ctx) -> Option<Reply> {
             .unwrap_or_default();
         if let Some(missing) = ids.iter().find(|id| !answered.contains(id)) {
             if i + 1 < messages.len() {
-                return Some(error(400, "invalid_request_error", &tool_use_message(i + 1, missing)));
+                return Some(error(
+                    400,
+                    "invalid_request_error",
+                    &tool_use_message(i + 1, missing),
+                ));
             }
         }
     }
@@ -231,9 +258,7 @@ fn message_body(model: &str, text: &str) -> Value {
 }
 
 pub fn models() -> Value {
-    let model = |id: &str, name: &str| {
-        json!({"type": "model", "id": id, "display_name": name, "created_at": "2025-10-15T00:00:00Z"})
-    };
+    let model = |id: &str, name: &str| json!({"type": "model", "id": id, "display_name": name, "created_at": "2025-10-15T00:00:00Z"});
     json!({
         "data": [model("claude-haiku-4-5", "Claude Haiku 4.5"), model("claude-sonnet-4-5", "Claude Sonnet 4.5")],
         "has_more": false,
@@ -266,13 +291,31 @@ pub fn stream_events(model: &str) -> Vec<String> {
     start["usage"] = json!({"input_tokens": 8, "output_tokens": 1});
     let e = |name: &str, data: Value| sse_event(Some(name), &data);
     vec![
-        e("message_start", json!({"type": "message_start", "message": start})),
-        e("content_block_start", json!({"type": "content_block_start", "index": 0, "content_block": {"type": "text", "text": ""}})),
+        e(
+            "message_start",
+            json!({"type": "message_start", "message": start}),
+        ),
+        e(
+            "content_block_start",
+            json!({"type": "content_block_start", "index": 0, "content_block": {"type": "text", "text": ""}}),
+        ),
         e("ping", json!({"type": "ping"})),
-        e("content_block_delta", json!({"type": "content_block_delta", "index": 0, "delta": {"type": "text_delta", "text": "Hello from "}})),
-        e("content_block_delta", json!({"type": "content_block_delta", "index": 0, "delta": {"type": "text_delta", "text": "errdex mock."}})),
-        e("content_block_stop", json!({"type": "content_block_stop", "index": 0})),
-        e("message_delta", json!({"type": "message_delta", "delta": {"stop_reason": "end_turn", "stop_sequence": null}, "usage": {"output_tokens": 6}})),
+        e(
+            "content_block_delta",
+            json!({"type": "content_block_delta", "index": 0, "delta": {"type": "text_delta", "text": "Hello from "}}),
+        ),
+        e(
+            "content_block_delta",
+            json!({"type": "content_block_delta", "index": 0, "delta": {"type": "text_delta", "text": "errdex mock."}}),
+        ),
+        e(
+            "content_block_stop",
+            json!({"type": "content_block_stop", "index": 0}),
+        ),
+        e(
+            "message_delta",
+            json!({"type": "message_delta", "delta": {"stop_reason": "end_turn", "stop_sequence": null}, "usage": {"output_tokens": 6}}),
+        ),
         e("message_stop", json!({"type": "message_stop"})),
     ]
 }

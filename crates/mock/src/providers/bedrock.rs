@@ -61,15 +61,25 @@ fn aws(status: u16, kind: &str, message: &str) -> Reply {
     } else {
         "com.amazon.bedrock"
     };
-    Reply::json(status, json!({"message": message}))
-        .header("x-amzn-errortype", format!("{kind}:http://internal.amazon.com/coral/{namespace}/"))
+    Reply::json(status, json!({"message": message})).header(
+        "x-amzn-errortype",
+        format!("{kind}:http://internal.amazon.com/coral/{namespace}/"),
+    )
 }
 
 pub fn refuse_key(missing: bool) -> Reply {
     if missing {
-        aws(403, "MissingAuthenticationTokenException", "Missing Authentication Token")
+        aws(
+            403,
+            "MissingAuthenticationTokenException",
+            "Missing Authentication Token",
+        )
     } else {
-        aws(403, "UnrecognizedClientException", "The security token included in the request is invalid.")
+        aws(
+            403,
+            "UnrecognizedClientException",
+            "The security token included in the request is invalid.",
+        )
     }
 }
 
@@ -77,7 +87,11 @@ pub fn answer(scenario: &str, cx: &Ctx) -> Option<Reply> {
     if cx.route == Route::Unknown {
         return Some(aws(404, "UnknownOperationException", "Unknown operation"));
     }
-    let model = if cx.model.is_empty() { "anthropic.claude-3-haiku-20240307-v1:0" } else { &cx.model };
+    let model = if cx.model.is_empty() {
+        "anthropic.claude-3-haiku-20240307-v1:0"
+    } else {
+        &cx.model
+    };
     Some(match scenario {
         "ok" | "slow" if cx.stream => Reply::json(501, json!({"message": "errdex mock: Bedrock's binary event-stream routes are not implemented; use invoke or converse"})),
         "ok" | "slow" => success(cx, model),
@@ -124,7 +138,9 @@ fn success(cx: &Ctx, model: &str) -> Reply {
             inner.route = Route::Messages;
             anthropic::answer("ok", &inner).unwrap_or_else(|| Reply::ok(json!({})))
         }
-        Route::Invoke => Reply::ok(json!({"generation": "Hello from errdex mock.", "prompt_token_count": 8, "generation_token_count": 6, "stop_reason": "stop"})),
+        Route::Invoke => Reply::ok(
+            json!({"generation": "Hello from errdex mock.", "prompt_token_count": 8, "generation_token_count": 6, "stop_reason": "stop"}),
+        ),
         _ => aws(404, "UnknownOperationException", "Unknown operation"),
     }
 }

@@ -18,7 +18,10 @@ pub fn route(method: &str, path: &str) -> Route {
 }
 
 fn err(status: u16, message: &str) -> Reply {
-    Reply::json(status, json!({"id": "e77de000-0000-4000-8000-000000000000", "message": message}))
+    Reply::json(
+        status,
+        json!({"id": "e77de000-0000-4000-8000-000000000000", "message": message}),
+    )
 }
 
 pub fn refuse_key(missing: bool) -> Reply {
@@ -78,11 +81,23 @@ fn chat(model: &str) -> Value {
 fn events() -> Vec<String> {
     let e = |name: &str, data: Value| sse_event(Some(name), &data);
     vec![
-        e("message-start", json!({"id": "e77de000-0000-4000-8000-000000000001", "type": "message-start", "delta": {"message": {"role": "assistant", "content": [], "tool_plan": "", "tool_calls": [], "citations": []}}})),
-        e("content-start", json!({"type": "content-start", "index": 0, "delta": {"message": {"content": {"type": "text", "text": ""}}}})),
-        e("content-delta", json!({"type": "content-delta", "index": 0, "delta": {"message": {"content": {"text": "Hello from errdex mock."}}}})),
+        e(
+            "message-start",
+            json!({"id": "e77de000-0000-4000-8000-000000000001", "type": "message-start", "delta": {"message": {"role": "assistant", "content": [], "tool_plan": "", "tool_calls": [], "citations": []}}}),
+        ),
+        e(
+            "content-start",
+            json!({"type": "content-start", "index": 0, "delta": {"message": {"content": {"type": "text", "text": ""}}}}),
+        ),
+        e(
+            "content-delta",
+            json!({"type": "content-delta", "index": 0, "delta": {"message": {"content": {"text": "Hello from errdex mock."}}}}),
+        ),
         e("content-end", json!({"type": "content-end", "index": 0})),
-        e("message-end", json!({"type": "message-end", "delta": {"finish_reason": "COMPLETE", "usage": {"billed_units": {"input_tokens": 8, "output_tokens": 6}, "tokens": {"input_tokens": 8, "output_tokens": 6}}}})),
+        e(
+            "message-end",
+            json!({"type": "message-end", "delta": {"finish_reason": "COMPLETE", "usage": {"billed_units": {"input_tokens": 8, "output_tokens": 6}, "tokens": {"input_tokens": 8, "output_tokens": 6}}}}),
+        ),
     ]
 }
 
@@ -94,8 +109,12 @@ fn success(cx: &Ctx, model: &str) -> Reply {
             "id": "e77de000-0000-4000-8000-000000000002", "embeddings": {"float": [[0.0023, -0.0093, 0.0158]]},
             "texts": ["hello"], "meta": {"api_version": {"version": "2"}, "billed_units": {"input_tokens": 1}}, "response_type": "embeddings_by_type",
         })),
-        Route::Models => Reply::ok(json!({"models": [{"name": model, "endpoints": ["chat"], "finetuned": false, "context_length": 256000.0, "tokenizer_url": null, "default_endpoints": []}], "next_page_token": null})),
-        Route::Model(id) => Reply::ok(json!({"name": id, "endpoints": ["chat"], "finetuned": false, "context_length": 256000.0})),
+        Route::Models => Reply::ok(
+            json!({"models": [{"name": model, "endpoints": ["chat"], "finetuned": false, "context_length": 256000.0, "tokenizer_url": null, "default_endpoints": []}], "next_page_token": null}),
+        ),
+        Route::Model(id) => Reply::ok(
+            json!({"name": id, "endpoints": ["chat"], "finetuned": false, "context_length": 256000.0}),
+        ),
         _ => err(404, "not found"),
     }
 }

@@ -10,7 +10,10 @@ use crate::reply::{sse_event, Outcome, Reply};
 use serde_json::{json, Value};
 
 pub const SUB_SCENARIOS: &[(&str, &str)] = &[
-    ("failed_precondition", "400 FAILED_PRECONDITION: user location is not supported"),
+    (
+        "failed_precondition",
+        "400 FAILED_PRECONDITION: user location is not supported",
+    ),
     ("deadline_exceeded", "504 DEADLINE_EXCEEDED"),
 ];
 
@@ -32,8 +35,7 @@ pub fn route(p: Provider, method: &str, path: &str) -> (Route, Option<String>, b
             }
             // /projects/{p}/locations/{l}/publishers/{publisher}/models/{model}:{verb}
             rest.split_once("/publishers/")
-                .and_then(|(_, r)| r.split_once('/'))
-                .map(|(_, r)| r)
+                .and_then(|(_, r)| r.find('/').map(|i| &r[i..]))
         }
     };
     let Some(rest) = rest else { return unknown };
@@ -82,9 +84,18 @@ pub fn refuse_key(p: Provider, missing: bool) -> Reply {
 
 pub fn answer(scenario: &str, cx: &Ctx) -> Option<Reply> {
     let p = cx.provider;
-    let model = if cx.model.is_empty() { "gemini-2.5-flash" } else { &cx.model };
+    let model = if cx.model.is_empty() {
+        "gemini-2.5-flash"
+    } else {
+        &cx.model
+    };
     if cx.route == Route::Unknown {
-        return Some(rpc(404, "NOT_FOUND", "Requested entity was not found.", json!([])));
+        return Some(rpc(
+            404,
+            "NOT_FOUND",
+            "Requested entity was not found.",
+            json!([]),
+        ));
     }
     if cx.route == Route::RawPredict {
         // The model answers in Anthropic's shapes; auth and quota are Vertex's.
@@ -140,7 +151,8 @@ pub fn answer(scenario: &str, cx: &Ctx) -> Option<Reply> {
 }
 
 fn generated(model: &str, text: &str, finish: Option<&str>) -> Value {
-    let mut candidate = json!({"content": {"parts": [{"text": text}], "role": "model"}, "index": 0});
+    let mut candidate =
+        json!({"content": {"parts": [{"text": text}], "role": "model"}, "index": 0});
     if let Some(f) = finish {
         candidate["finishReason"] = json!(f);
     }
@@ -162,12 +174,27 @@ fn chunks(model: &str) -> Vec<String> {
 fn success(cx: &Ctx, model: &str) -> Reply {
     match &cx.route {
         Route::Generate if cx.stream => Reply::sse(chunks(model)),
-        Route::Generate if cx.path.ends_with(":countTokens") => Reply::ok(json!({"totalTokens": 8})),
-        Route::Generate if cx.path.ends_with(":embedContent") => Reply::ok(json!({"embedding": {"values": [0.0023, -0.0093, 0.0158]}})),
+        Route::Generate if cx.path.ends_with(":countTokens") => {
+            Reply::ok(json!({"totalTokens": 8}))
+        }
+        Route::Generate if cx.path.ends_with(":embedContent") => {
+            Reply::ok(json!({"embedding": {"values": [0.0023, -0.0093, 0.0158]}}))
+        }
         Route::Generate => Reply::ok(generated(model, "Hello from errdex mock.", Some("STOP"))),
-        Route::Models if cx.provider == Provider::Vertex => Reply::ok(json!({"publisherModels": [{"name": "publishers/google/models/gemini-2.5-flash", "versionId": "001", "launchStage": "GA"}]})),
-        Route::Models => Reply::ok(json!({"models": [{"name": "models/gemini-2.5-flash", "version": "001", "displayName": "Gemini 2.5 Flash", "supportedGenerationMethods": ["generateContent", "countTokens"], "inputTokenLimit": 1048576, "outputTokenLimit": 65536}]})),
-        Route::Model(id) => Reply::ok(json!({"name": format!("models/{id}"), "version": "001", "displayName": id, "supportedGenerationMethods": ["generateContent"]})),
-        _ => rpc(404, "NOT_FOUND", "Requested entity was not found.", json!([])),
+        Route::Models if cx.provider == Provider::Vertex => Reply::ok(
+            json!({"publisherModels": [{"name": "publishers/google/models/gemini-2.5-flash", "versionId": "001", "launchStage": "GA"}]}),
+        ),
+        Route::Models => Reply::ok(
+            json!({"models": [{"name": "models/gemini-2.5-flash", "version": "001", "displayName": "Gemini 2.5 Flash", "supportedGenerationMethods": ["generateContent", "countTokens"], "inputTokenLimit": 1048576, "outputTokenLimit": 65536}]}),
+        ),
+        Route::Model(id) => Reply::ok(
+            json!({"name": format!("models/{id}"), "version": "001", "displayName": id, "supportedGenerationMethods": ["generateContent"]}),
+        ),
+        _ => rpc(
+            404,
+            "NOT_FOUND",
+            "Requested entity was not found.",
+            json!([]),
+        ),
     }
 }

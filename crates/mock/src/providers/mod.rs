@@ -243,7 +243,9 @@ pub fn credential(
 fn with_request_id(provider: Provider, reply: Reply) -> Reply {
     match provider {
         Provider::Anthropic => reply.header("request-id", "req_011CErrdexMockRequestId"),
-        Provider::Bedrock => reply.header("x-amzn-requestid", "8f1c7c2e-0000-4000-8000-e77de0000000"),
+        Provider::Bedrock => {
+            reply.header("x-amzn-requestid", "8f1c7c2e-0000-4000-8000-e77de0000000")
+        }
         Provider::Google | Provider::Vertex | Provider::Ollama => reply,
         Provider::Cohere => reply.header("x-debug-trace-id", "e77de0000000mock"),
         _ => reply.header("x-request-id", "req_errdex_mock_0001"),

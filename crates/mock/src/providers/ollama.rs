@@ -31,7 +31,11 @@ pub fn answer(scenario: &str, cx: &Ctx) -> Option<Reply> {
             ..err(404, "")
         });
     }
-    let model = if cx.model.is_empty() { "llama3.2" } else { &cx.model };
+    let model = if cx.model.is_empty() {
+        "llama3.2"
+    } else {
+        &cx.model
+    };
     Some(match scenario {
         "ok" | "slow" => success(cx, model),
         "model_not_found" => err(404, &format!("model \"{model}\" not found, try pulling it first")),
@@ -52,7 +56,10 @@ pub fn answer(scenario: &str, cx: &Ctx) -> Option<Reply> {
 
 /// Ollama streams unless the body says `"stream": false`.
 fn streaming(cx: &Ctx) -> bool {
-    cx.body.get("stream").and_then(Value::as_bool).unwrap_or(true)
+    cx.body
+        .get("stream")
+        .and_then(Value::as_bool)
+        .unwrap_or(true)
 }
 
 fn done(cx: &Ctx, model: &str, text: &str, done: bool) -> Value {
@@ -63,7 +70,14 @@ fn done(cx: &Ctx, model: &str, text: &str, done: bool) -> Value {
         v["response"] = json!(text);
     }
     if done {
-        for (k, n) in [("total_duration", 120_000_000u64), ("load_duration", 1_000_000), ("prompt_eval_count", 8), ("prompt_eval_duration", 10_000_000), ("eval_count", 6), ("eval_duration", 100_000_000)] {
+        for (k, n) in [
+            ("total_duration", 120_000_000u64),
+            ("load_duration", 1_000_000),
+            ("prompt_eval_count", 8),
+            ("prompt_eval_duration", 10_000_000),
+            ("eval_count", 6),
+            ("eval_duration", 100_000_000),
+        ] {
             v[k] = json!(n);
         }
         v["done_reason"] = json!("stop");
@@ -81,7 +95,11 @@ fn lines(cx: &Ctx, model: &str) -> Vec<String> {
 
 fn ndjson(lines: Vec<String>) -> Reply {
     Reply {
-        body: Body::Stream { content_type: "application/x-ndjson", chunks: lines, cut: false },
+        body: Body::Stream {
+            content_type: "application/x-ndjson",
+            chunks: lines,
+            cut: false,
+        },
         ..Reply::ok(Value::Null)
     }
 }

@@ -10,13 +10,28 @@ use serde_json::{json, Value};
 pub fn sub_scenarios(p: Provider) -> &'static [(&'static str, &'static str)] {
     match p {
         Provider::Openai => &[
-            ("insufficient_quota", "429 insufficient_quota (the `quota` answer)"),
-            ("invalid_url", "404 Invalid URL, as for a base URL without /v1"),
+            (
+                "insufficient_quota",
+                "429 insufficient_quota (the `quota` answer)",
+            ),
+            (
+                "invalid_url",
+                "404 Invalid URL, as for a base URL without /v1",
+            ),
         ],
         Provider::AzureOpenai => &[
-            ("deployment_not_found", "404 DeploymentNotFound (the `model_not_found` answer)"),
-            ("api_version_missing", "404 Resource not found: no api-version query"),
-            ("api_version_unsupported", "400 BadRequest: API version not supported"),
+            (
+                "deployment_not_found",
+                "404 DeploymentNotFound (the `model_not_found` answer)",
+            ),
+            (
+                "api_version_missing",
+                "404 Resource not found: no api-version query",
+            ),
+            (
+                "api_version_unsupported",
+                "400 BadRequest: API version not supported",
+            ),
         ],
         Provider::Openrouter => &[("no_provider", "503: no provider available for the model")],
         _ => &[],
@@ -85,7 +100,9 @@ fn err(p: Provider, status: u16, message: &str, kind: &str, code: Option<&str>) 
         Provider::Xai => json!({"code": kind, "error": message}),
         // Azure's own errors: {"error": {"code", "message"}}
         // https://learn.microsoft.com/azure/ai-foundry/openai/reference#error-response
-        Provider::AzureOpenai if code.is_none() => json!({"error": {"code": kind, "message": message}}),
+        Provider::AzureOpenai if code.is_none() => {
+            json!({"error": {"code": kind, "message": message}})
+        }
         // OpenAI's ErrorObject: openai/types/shared/error_object.py,
         // https://platform.openai.com/docs/guides/error-codes ; Groq, Together, DeepSeek and
         // Ollama's /v1 copy it.
@@ -155,7 +172,10 @@ pub fn answer(scenario: &str, cx: &Ctx) -> Option<Reply> {
         (Provider::AzureOpenai, Some(d)) => d.to_string(),
         _ => body_model(&cx.body, default_model),
     };
-    if p == Provider::AzureOpenai && cx.path.starts_with("/openai/") && !cx.path.starts_with("/openai/v1") {
+    if p == Provider::AzureOpenai
+        && cx.path.starts_with("/openai/")
+        && !cx.path.starts_with("/openai/v1")
+    {
         // The classic Azure API answers 404 "Resource not found" without api-version
         // (e.g. https://github.com/openai/openai-python/issues/1013).
         if !cx.query.contains_key("api-version") || scenario == "api_version_missing" {
@@ -166,7 +186,13 @@ pub fn answer(scenario: &str, cx: &Ctx) -> Option<Reply> {
         return Some(match p {
             // OpenAI's answer to an unknown path (a base URL without /v1), e.g.
             // https://github.com/openai/openai-python/issues/1250
-            Provider::Openai => err(p, 404, &format!("Invalid URL ({} {})", cx.method, cx.path), "invalid_request_error", None),
+            Provider::Openai => err(
+                p,
+                404,
+                &format!("Invalid URL ({} {})", cx.method, cx.path),
+                "invalid_request_error",
+                None,
+            ),
             Provider::AzureOpenai => err(p, 404, "Resource not found", "404", None),
             Provider::Ollama => Reply::json(404, json!("404 page not found")),
             _ => err(p, 404, "Not Found", "invalid_request_error", None),
@@ -311,14 +337,20 @@ fn content_filter(p: Provider, cx: &Ctx, model: &str) -> Option<Reply> {
     Some(match p {
         // Azure's content filter: 400 with innererror ResponsibleAIPolicyViolation
         // https://learn.microsoft.com/azure/ai-foundry/openai/concepts/content-filter
-        Provider::AzureOpenai => Reply::json(400, json!({"error": {
+        Provider::AzureOpenai => Reply::json(
+            400,
+            json!({"error": {
             "message": "The response was filtered due to the prompt triggering Azure OpenAI's content management policy. Please modify your prompt and retry. To learn more about our content filtering policies please read our documentation: https://go.microsoft.com/fwlink/?linkid=2198766",
             "type": null, "param": "prompt", "code": "content_filter", "status": 400,
             "innererror": {"code": "ResponsibleAIPolicyViolation", "content_filter_result": {
                 "hate": {"filtered": false, "severity": "safe"}, "self_harm": {"filtered": false, "severity": "safe"},
-                "sexual": {"filtered": false, "severity": "safe"}, "violence": {"filtered": true, "severity": "high"}}}}})),
+                "sexual": {"filtered": false, "severity": "safe"}, "violence": {"filtered": true, "severity": "high"}}}}}),
+        ),
         // OpenRouter: 403 when the moderation flags the input (errors page).
-        Provider::Openrouter => Reply::json(403, json!({"error": {"code": 403, "message": format!("{model} requires moderation on OpenAI. Your input was flagged for \"violence\"."), "metadata": {"reasons": ["violence"], "flagged_input": "…", "provider_name": "OpenAI", "model_slug": model}}})),
+        Provider::Openrouter => Reply::json(
+            403,
+            json!({"error": {"code": 403, "message": format!("{model} requires moderation on OpenAI. Your input was flagged for \"violence\"."), "metadata": {"reasons": ["violence"], "flagged_input": "…", "provider_name": "OpenAI", "model_slug": model}}}),
+        ),
         // OpenAI and the others: a 200 whose choice ends with finish_reason "content_filter".
         _ => {
             let mut body = completion(model, "");
@@ -389,9 +421,18 @@ fn response_body(model: &str, status: &str) -> Value {
 fn response_events(model: &str) -> Vec<String> {
     let e = |name: &str, data: Value| sse_event(Some(name), &data);
     vec![
-        e("response.created", json!({"type": "response.created", "sequence_number": 0, "response": response_body(model, "in_progress")})),
-        e("response.output_text.delta", json!({"type": "response.output_text.delta", "sequence_number": 1, "item_id": "msg_errdexmock", "output_index": 0, "content_index": 0, "delta": "Hello from errdex mock.", "logprobs": []})),
-        e("response.completed", json!({"type": "response.completed", "sequence_number": 2, "response": response_body(model, "completed")})),
+        e(
+            "response.created",
+            json!({"type": "response.created", "sequence_number": 0, "response": response_body(model, "in_progress")}),
+        ),
+        e(
+            "response.output_text.delta",
+            json!({"type": "response.output_text.delta", "sequence_number": 1, "item_id": "msg_errdexmock", "output_index": 0, "content_index": 0, "delta": "Hello from errdex mock.", "logprobs": []}),
+        ),
+        e(
+            "response.completed",
+            json!({"type": "response.completed", "sequence_number": 2, "response": response_body(model, "completed")}),
+        ),
     ]
 }
 
@@ -421,7 +462,11 @@ fn base64(bytes: &[u8]) -> String {
     const TABLE: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     let mut out = String::new();
     for chunk in bytes.chunks(3) {
-        let b = [chunk[0], *chunk.get(1).unwrap_or(&0), *chunk.get(2).unwrap_or(&0)];
+        let b = [
+            chunk[0],
+            *chunk.get(1).unwrap_or(&0),
+            *chunk.get(2).unwrap_or(&0),
+        ];
         let n = (b[0] as u32) << 16 | (b[1] as u32) << 8 | b[2] as u32;
         for i in 0..4 {
             if i <= chunk.len() {
@@ -441,7 +486,9 @@ fn success(cx: &Ctx, model: &str) -> Reply {
         Route::Responses => Reply::ok(response_body(model, "completed")),
         Route::Embeddings => Reply::ok(embeddings(cx, model)),
         Route::Models => Reply::ok(models(model)),
-        Route::Model(id) => Reply::ok(json!({"id": id, "object": "model", "created": 1721172741, "owned_by": "system"})),
+        Route::Model(id) => Reply::ok(
+            json!({"id": id, "object": "model", "created": 1721172741, "owned_by": "system"}),
+        ),
         _ => err(cx.provider, 404, "Not Found", "invalid_request_error", None),
     }
 }

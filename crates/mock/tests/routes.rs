@@ -1,0 +1,696 @@
+//! The mock's routes through `app()` with tower's `oneshot`, no socket: statuses, headers
+//! and body shapes per provider and scenario, key judging, the request log and the
+//! stateful scenarios.
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode};
+use errdex_mock::keys::mock_key;
+use errdex_mock::{app, MockState, Outcome, Provider};
+use http_body_util::BodyExt;
+use serde_json::{json, Value};
+use tower::ServiceExt;
+
+struct Answer {
+    status: u16,
+    headers: axum::http::HeaderMap,
+    text: String,
+}
+
+impl Answer {
+    fn json(&self) -> Value {
+        serde_json::from_str(&self.text).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.text))
+    }
+    fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).and_then(|v| v.to_str().ok())
+    }
+}
+
+async fn call(
+    state: &MockState,
+    method: &str,
+    uri: &str,
+    auth: Option<(&str, String)>,
+    body: Value,
+) -> Answer {
+    let mut req = Request::builder().method(method).uri(uri);
+    if let Some((name, value)) = auth {
+        req = req.header(name, value);
+    }
+    let req = req
+        .header("content-type", "application/json")
+        .body(if body.is_null() {
+            Body::empty()
+        } else {
+            Body::from(body.to_string())
+        })
+        .unwrap();
+    let res = app(state.clone()).oneshot(req).await.unwrap();
+    let status = res.status().as_u16();
+    let headers = res.headers().clone();
+    let bytes = res
+        .into_body()
+        .collect()
+        .await
+        .map(|b| b.to_bytes())
+        .unwrap_or_default();
+    Answer {
+        status,
+        headers,
+        text: String::from_utf8_lossy(&bytes).into_owned(),
+    }
+}
+
+fn bearer(p: Provider) -> Option<(&'static str, String)> {
+    Some(("authorization", format!("Bearer {}", mock_key(p))))
+}
+
+fn anthropic_body() -> Value {
+    json!({"model": "claude-haiku-4-5", "max_tokens": 16, "messages": [{"role": "user", "content": "Hi"}]})
+}
+
+fn chat_body() -> Value {
+    json!({"model": "m", "messages": [{"role": "user", "content": "Hi"}]})
+}
+
+/// (provider, scenario, path after the scenario, expected status, a JSON pointer, its value)
+const ERRORS: &[(Provider, &str, &str, u16, &str, &str)] = &[
+    (
+        Provider::Anthropic,
+        "invalid_key",
+        "/v1/messages",
+        401,
+        "/error/type",
+        "authentication_error",
+    ),
+    (
+        Provider::Anthropic,
+        "permission",
+        "/v1/messages",
+        403,
+        "/error/type",
+        "permission_error",
+    ),
+    (
+        Provider::Anthropic,
+        "model_not_found",
+        "/v1/messages",
+        404,
+        "/error/type",
+        "not_found_error",
+    ),
+    (
+        Provider::Anthropic,
+        "too_large",
+        "/v1/messages",
+        413,
+        "/error/type",
+        "request_too_large",
+    ),
+    (
+        Provider::Anthropic,
+        "rate_limit",
+        "/v1/messages",
+        429,
+        "/error/type",
+        "rate_limit_error",
+    ),
+    (
+        Provider::Anthropic,
+        "spend_limit",
+        "/v1/messages",
+        429,
+        "/error/details/error_code",
+        "enforced_spend_limit_reached",
+    ),
+    (
+        Provider::Anthropic,
+        "quota",
+        "/v1/messages",
+        400,
+        "/error/type",
+        "invalid_request_error",
+    ),
+    (
+        Provider::Anthropic,
+        "overloaded",
+        "/v1/messages",
+        529,
+        "/error/type",
+        "overloaded_error",
+    ),
+    (
+        Provider::Anthropic,
+        "server_error",
+        "/v1/messages",
+        500,
+        "/error/type",
+        "api_error",
+    ),
+    (
+        Provider::Openai,
+        "invalid_key",
+        "/v1/chat/completions",
+        401,
+        "/error/code",
+        "invalid_api_key",
+    ),
+    (
+        Provider::Openai,
+        "quota",
+        "/v1/chat/completions",
+        429,
+        "/error/code",
+        "insufficient_quota",
+    ),
+    (
+        Provider::Openai,
+        "context_length",
+        "/v1/chat/completions",
+        400,
+        "/error/code",
+        "context_length_exceeded",
+    ),
+    (
+        Provider::Openai,
+        "overloaded",
+        "/v1/chat/completions",
+        503,
+        "/error/type",
+        "server_error",
+    ),
+    (
+        Provider::Groq,
+        "rate_limit",
+        "/openai/v1/chat/completions",
+        429,
+        "/error/code",
+        "rate_limit_exceeded",
+    ),
+    (
+        Provider::Groq,
+        "too_large",
+        "/openai/v1/chat/completions",
+        413,
+        "/error/code",
+        "request_too_large",
+    ),
+    (
+        Provider::Fireworks,
+        "quota",
+        "/v1/chat/completions",
+        412,
+        "/error/code",
+        "PRECONDITION_FAILED",
+    ),
+    (
+        Provider::Fireworks,
+        "model_not_found",
+        "/inference/v1/chat/completions",
+        404,
+        "/error/code",
+        "NOT_FOUND",
+    ),
+    (
+        Provider::Together,
+        "quota",
+        "/v1/chat/completions",
+        402,
+        "/error/type",
+        "invalid_request_error",
+    ),
+    (
+        Provider::Mistral,
+        "invalid_key",
+        "/v1/chat/completions",
+        401,
+        "/type",
+        "authentication_error",
+    ),
+    (
+        Provider::Mistral,
+        "unprocessable",
+        "/v1/chat/completions",
+        422,
+        "/detail/0/msg",
+        "Field required",
+    ),
+    (
+        Provider::Deepseek,
+        "quota",
+        "/chat/completions",
+        402,
+        "/error/message",
+        "Insufficient Balance",
+    ),
+    (
+        Provider::Openrouter,
+        "quota",
+        "/api/v1/chat/completions",
+        402,
+        "/error/code",
+        "402",
+    ),
+    (
+        Provider::Xai,
+        "invalid_key",
+        "/v1/chat/completions",
+        400,
+        "/code",
+        "Client specified an invalid argument",
+    ),
+    (
+        Provider::AzureOpenai,
+        "deployment_not_found",
+        "/openai/deployments/gpt4o/chat/completions?api-version=2024-10-21",
+        404,
+        "/error/code",
+        "DeploymentNotFound",
+    ),
+    (
+        Provider::AzureOpenai,
+        "ok",
+        "/openai/deployments/gpt4o/chat/completions",
+        404,
+        "/error/message",
+        "Resource not found",
+    ),
+    (
+        Provider::AzureOpenai,
+        "content_filter",
+        "/openai/deployments/gpt4o/chat/completions?api-version=2024-10-21",
+        400,
+        "/error/innererror/code",
+        "ResponsibleAIPolicyViolation",
+    ),
+    (
+        Provider::Cohere,
+        "rate_limit",
+        "/v2/chat",
+        429,
+        "/id",
+        "e77de000-0000-4000-8000-000000000000",
+    ),
+    (
+        Provider::Google,
+        "invalid_key",
+        "/v1beta/models/gemini-2.5-flash:generateContent",
+        400,
+        "/error/details/0/reason",
+        "API_KEY_INVALID",
+    ),
+    (
+        Provider::Google,
+        "quota",
+        "/v1/models/gemini-2.5-flash:generateContent",
+        429,
+        "/error/status",
+        "RESOURCE_EXHAUSTED",
+    ),
+    (
+        Provider::Vertex,
+        "model_not_found",
+        "/v1/projects/p/locations/us-central1/publishers/google/models/gemini-x:generateContent",
+        404,
+        "/error/status",
+        "NOT_FOUND",
+    ),
+    (
+        Provider::Vertex,
+        "overloaded",
+        "/v1/projects/p/locations/us-east5/publishers/anthropic/models/claude-haiku-4-5:rawPredict",
+        529,
+        "/error/type",
+        "overloaded_error",
+    ),
+    (
+        Provider::Bedrock,
+        "rate_limit",
+        "/model/anthropic.claude-3-haiku-20240307-v1%3A0/invoke",
+        429,
+        "/message",
+        "Too many requests, please wait before trying again.",
+    ),
+    (
+        Provider::Bedrock,
+        "permission",
+        "/model/m/converse",
+        403,
+        "/message",
+        "You don't have access to the model with the specified model ID.",
+    ),
+    (
+        Provider::Ollama,
+        "model_not_found",
+        "/api/chat",
+        404,
+        "/error",
+        "model \"m\" not found, try pulling it first",
+    ),
+    (
+        Provider::Ollama,
+        "model_not_found",
+        "/v1/chat/completions",
+        404,
+        "/error/type",
+        "not_found_error",
+    ),
+];
+
+#[tokio::test]
+async fn every_provider_answers_its_scenarios_with_its_own_status_and_body() {
+    let state = MockState::new();
+    for (p, scenario, path, status, pointer, value) in ERRORS {
+        let uri = format!("/{}/{scenario}{path}", p.as_str());
+        let auth = match p {
+            Provider::Anthropic => Some(("x-api-key", mock_key(*p))),
+            Provider::Google => Some(("x-goog-api-key", mock_key(*p))),
+            Provider::AzureOpenai => Some(("api-key", mock_key(*p))),
+            _ => bearer(*p),
+        };
+        let body = if *p == Provider::Anthropic {
+            anthropic_body()
+        } else {
+            chat_body()
+        };
+        let a = call(&state, "POST", &uri, auth, body).await;
+        assert_eq!(a.status, *status, "{uri}: {}", a.text);
+        let got = a.json().pointer(pointer).cloned().unwrap_or(Value::Null);
+        let got = got
+            .as_str()
+            .map(str::to_string)
+            .unwrap_or_else(|| got.to_string());
+        assert_eq!(got, *value, "{uri} {pointer}: {}", a.text);
+    }
+}
+
+#[tokio::test]
+async fn request_ids_and_retry_headers_are_where_the_sdks_read_them() {
+    let state = MockState::new();
+    let a = call(
+        &state,
+        "POST",
+        "/anthropic/rate_limit/v1/messages",
+        bearer(Provider::Anthropic),
+        anthropic_body(),
+    )
+    .await;
+    assert_eq!(a.header("request-id"), Some("req_011CErrdexMockRequestId"));
+    assert_eq!(a.header("retry-after"), Some("1"));
+    assert!(a.header("anthropic-ratelimit-requests-remaining").is_some());
+    let a = call(
+        &state,
+        "POST",
+        "/openai/rate_limit/v1/chat/completions",
+        bearer(Provider::Openai),
+        chat_body(),
+    )
+    .await;
+    assert!(a.header("x-request-id").is_some());
+    assert_eq!(a.header("x-ratelimit-remaining-requests"), Some("0"));
+    let a = call(
+        &state,
+        "POST",
+        "/bedrock/rate_limit/model/m/invoke",
+        None,
+        chat_body(),
+    )
+    .await;
+    assert!(a
+        .header("x-amzn-errortype")
+        .unwrap()
+        .starts_with("ThrottlingException:"));
+}
+
+#[tokio::test]
+async fn ok_judges_keys_like_the_real_api() {
+    let state = MockState::new();
+    let path = "/anthropic/ok/v1/messages";
+    let a = call(
+        &state,
+        "POST",
+        path,
+        bearer(Provider::Anthropic),
+        anthropic_body(),
+    )
+    .await;
+    assert_eq!(a.status, 200, "{}", a.text);
+    assert_eq!(a.json()["content"][0]["type"], "text");
+    let a = call(
+        &state,
+        "POST",
+        path,
+        Some(("x-api-key", "YOUR_API_KEY".into())),
+        anthropic_body(),
+    )
+    .await;
+    assert_eq!(
+        (a.status, a.json()["error"]["message"].as_str()),
+        (401, Some("invalid x-api-key"))
+    );
+    let a = call(&state, "POST", path, None, anthropic_body()).await;
+    assert_eq!(a.json()["error"]["message"], "x-api-key header is required");
+    // An OpenAI key sent to Anthropic: the real 401.
+    let a = call(
+        &state,
+        "POST",
+        path,
+        bearer(Provider::Openai),
+        anthropic_body(),
+    )
+    .await;
+    assert_eq!(a.status, 401);
+    let a = call(
+        &state,
+        "POST",
+        "/openai/ok/v1/chat/completions",
+        bearer(Provider::Anthropic),
+        chat_body(),
+    )
+    .await;
+    assert_eq!(a.json()["error"]["code"], "invalid_api_key");
+    assert!(a.json()["error"]["message"]
+        .as_str()
+        .unwrap()
+        .starts_with("Incorrect API key provided: sk-a"));
+}
+
+#[tokio::test]
+async fn ok_validates_messages_as_anthropic_does() {
+    let state = MockState::new();
+    let path = "/anthropic/ok/v1/messages";
+    let a = call(
+        &state,
+        "POST",
+        path,
+        bearer(Provider::Anthropic),
+        json!({"model": "m", "messages": []}),
+    )
+    .await;
+    assert_eq!(a.json()["error"]["message"], "max_tokens: Field required");
+    let body = json!({"model": "m", "max_tokens": 8, "messages": [
+        {"role": "user", "content": "weather?"},
+        {"role": "assistant", "content": [{"type": "tool_use", "id": "toolu_1", "name": "w", "input": {}}]},
+        {"role": "user", "content": "and?"},
+    ]});
+    let a = call(&state, "POST", path, bearer(Provider::Anthropic), body).await;
+    assert_eq!(a.status, 400);
+    assert!(a.json()["error"]["message"]
+        .as_str()
+        .unwrap()
+        .contains("`tool_use` ids were found without `tool_result` blocks"));
+}
+
+#[tokio::test]
+async fn success_bodies_and_model_lists_have_the_shapes_the_sdks_parse() {
+    let state = MockState::new();
+    for p in Provider::ALL {
+        let path = format!("/{}/ok{}", p.as_str(), p.models_path());
+        let auth = match p {
+            Provider::Google => Some(("x-goog-api-key", mock_key(*p))),
+            Provider::AzureOpenai => Some(("api-key", mock_key(*p))),
+            Provider::Bedrock => Some(("authorization", format!("AWS4-HMAC-SHA256 Credential={}/20261124/us-east-1/bedrock/aws4_request, SignedHeaders=host, Signature=0", mock_key(*p)))),
+            _ => bearer(*p),
+        };
+        let a = call(&state, "GET", &path, auth, Value::Null).await;
+        assert_eq!(a.status, 200, "{path}: {}", a.text);
+        a.json();
+    }
+    let a = call(
+        &state,
+        "POST",
+        "/openai/ok/v1/embeddings",
+        bearer(Provider::Openai),
+        json!({"model": "e", "input": "x", "encoding_format": "base64"}),
+    )
+    .await;
+    assert!(a.json()["data"][0]["embedding"].is_string());
+    let a = call(
+        &state,
+        "POST",
+        "/openai/ok/v1/responses",
+        bearer(Provider::Openai),
+        json!({"model": "m", "input": "x"}),
+    )
+    .await;
+    assert_eq!(a.json()["output"][0]["content"][0]["type"], "output_text");
+}
+
+#[tokio::test]
+async fn streams_end_normally_carry_an_error_event_or_are_cut() {
+    let state = MockState::new();
+    let mut body = anthropic_body();
+    body["stream"] = json!(true);
+    let a = call(
+        &state,
+        "POST",
+        "/anthropic/ok/v1/messages",
+        bearer(Provider::Anthropic),
+        body.clone(),
+    )
+    .await;
+    assert!(a
+        .header("content-type")
+        .unwrap()
+        .starts_with("text/event-stream"));
+    assert!(a.text.contains("event: message_stop"));
+    let a = call(
+        &state,
+        "POST",
+        "/anthropic/stream_error/v1/messages",
+        bearer(Provider::Anthropic),
+        body.clone(),
+    )
+    .await;
+    assert_eq!(a.status, 200);
+    assert!(a.text.contains(
+        "event: error\ndata: {\"type\":\"error\",\"error\":{\"type\":\"overloaded_error\""
+    ));
+    let a = call(
+        &state,
+        "POST",
+        "/anthropic/stream_cut/v1/messages",
+        bearer(Provider::Anthropic),
+        body,
+    )
+    .await;
+    assert!(!a.text.contains("message_stop"), "{}", a.text);
+    let log = state.requests();
+    assert_eq!(log.last().unwrap().outcome, Outcome::StreamCut);
+    assert!(!log.last().unwrap().completed);
+    let mut chat = chat_body();
+    chat["stream"] = json!(true);
+    let a = call(
+        &state,
+        "POST",
+        "/openai/ok/v1/chat/completions",
+        bearer(Provider::Openai),
+        chat,
+    )
+    .await;
+    assert!(a.text.trim_end().ends_with("data: [DONE]"));
+}
+
+#[tokio::test]
+async fn then_ok_fails_n_times_per_client_and_the_log_shows_it() {
+    let state = MockState::new();
+    let path = "/anthropic/overloaded_then_ok/v1/messages";
+    let mut statuses = Vec::new();
+    for _ in 0..3 {
+        statuses.push(
+            call(
+                &state,
+                "POST",
+                path,
+                bearer(Provider::Anthropic),
+                anthropic_body(),
+            )
+            .await
+            .status,
+        );
+    }
+    assert_eq!(statuses, [529, 529, 200]);
+    // Another client (another key) starts its own count.
+    let other = format!("sk-ant-api03-{}AA", "z".repeat(93));
+    let a = call(
+        &state,
+        "POST",
+        path,
+        Some(("x-api-key", other)),
+        anthropic_body(),
+    )
+    .await;
+    assert_eq!(a.status, 529);
+    let log = state.requests();
+    assert_eq!(log.len(), 4);
+    assert!(log[2].succeeded() && !log[0].succeeded());
+    assert_eq!(log[0].answered, "overloaded");
+    // The admin route clears log and counters.
+    let a = call(&state, "DELETE", "/_errdex/requests", None, Value::Null).await;
+    assert_eq!(a.status, StatusCode::NO_CONTENT.as_u16());
+    assert!(state.requests().is_empty());
+    assert_eq!(
+        call(
+            &state,
+            "POST",
+            path,
+            bearer(Provider::Anthropic),
+            anthropic_body()
+        )
+        .await
+        .status,
+        529
+    );
+    let a = call(&state, "GET", "/_errdex/requests", None, Value::Null).await;
+    assert_eq!(a.json().as_array().unwrap().len(), 1);
+}
+
+#[tokio::test]
+async fn mistakes_in_the_base_url_get_a_message_that_says_what_to_change() {
+    let state = MockState::new();
+    let a = call(&state, "POST", "/nope/ok/v1/messages", None, Value::Null).await;
+    assert_eq!(a.status, 404);
+    assert!(a.json()["errdex_mock_error"]
+        .as_str()
+        .unwrap()
+        .contains("unknown provider `nope`"));
+    let a = call(
+        &state,
+        "POST",
+        "/anthropic/unprocessable/v1/messages",
+        bearer(Provider::Anthropic),
+        anthropic_body(),
+    )
+    .await;
+    assert!(a.json()["errdex_mock_error"]
+        .as_str()
+        .unwrap()
+        .contains("has no `unprocessable` scenario"));
+    // The OpenAI base URL without /v1 gets OpenAI's own answer.
+    let a = call(
+        &state,
+        "POST",
+        "/openai/ok/chat/completions",
+        bearer(Provider::Openai),
+        chat_body(),
+    )
+    .await;
+    assert_eq!(
+        a.json()["error"]["message"],
+        "Invalid URL (POST /chat/completions)"
+    );
+}
+
+#[test]
+fn the_catalogue_lists_every_provider_with_ok_and_its_own_sub_scenarios() {
+    let catalogue = errdex_mock::catalogue();
+    assert_eq!(catalogue.len(), Provider::ALL.len());
+    for (p, scenarios) in &catalogue {
+        let names: Vec<&str> = scenarios.iter().map(|(n, _)| *n).collect();
+        assert!(names.contains(&"ok"), "{p:?}");
+        assert!(names.contains(&"slow"), "{p:?}");
+    }
+    let anthropic = &catalogue[0].1;
+    assert!(anthropic
+        .iter()
+        .any(|(n, _)| *n == "tool_use_without_result"));
+}
