@@ -1,5 +1,5 @@
 //! Compiles `kb/` into the index the binary embeds: parse and check every entry, highlight
-//! every code example for the terminal (expensive, so done here rather than at start-up),
+//! every code example for the terminal and for the web site (expensive, so done here rather than at start-up),
 //! and write the result with postcard to `$OUT_DIR/kb.postcard`.
 //!
 //! A knowledge base with problems still builds — with the entries that parsed and the
@@ -11,7 +11,8 @@ use sha2::{Digest, Sha256};
 use std::path::{Path, PathBuf};
 use syntect::easy::HighlightLines;
 use syntect::highlighting::ThemeSet;
-use syntect::parsing::SyntaxSet;
+use syntect::html::{ClassStyle, ClassedHTMLGenerator};
+use syntect::parsing::{SyntaxReference, SyntaxSet};
 use syntect::util::{as_24_bit_terminal_escaped, LinesWithEndings};
 
 fn main() {
@@ -92,7 +93,33 @@ fn highlight(entries: &mut [Entry]) {
         }
         out.push_str("\x1b[0m");
         example.highlighted_ansi = Some(out);
+        example.highlighted_html = Some(highlight_html(&example.code, syntax, &syntaxes));
     }
+}
+
+/// Classed HTML spans (`<span class="hl-keyword hl-control">`) for the web site: the
+/// colours live in its CSS, so light and dark mode share the markup.
+fn highlight_html(code: &str, syntax: &SyntaxReference, syntaxes: &SyntaxSet) -> String {
+    let mut html = ClassedHTMLGenerator::new_with_class_style(
+        syntax,
+        syntaxes,
+        ClassStyle::SpacedPrefixed { prefix: "hl-" },
+    );
+    for line in LinesWithEndings::from(code) {
+        if html
+            .parse_html_for_line_which_includes_newline(line)
+            .is_err()
+        {
+            return escape_html(code);
+        }
+    }
+    html.finalize()
+}
+
+fn escape_html(code: &str) -> String {
+    code.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
 }
 
 /// A short content hash of every file under `kb/`, stable across machines.

@@ -29,6 +29,8 @@ pub enum Command {
     List(ListArgs),
     /// Ranked full-text search over titles and sections.
     Search(SearchArgs),
+    /// Serve the web site and the JSON API (SQLite in the data directory, or PostgreSQL).
+    Serve(ServeArgs),
     /// Validate a knowledge-base folder and report every problem with file:line.
     Check(CheckArgs),
     /// Name the error in a pasted traceback, error line, JSON body or log (file or stdin).
@@ -72,6 +74,19 @@ pub struct SearchArgs {
     /// Print a JSON array.
     #[arg(long)]
     pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Address to listen on (port 0: any free port, printed at start).
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    pub addr: std::net::SocketAddr,
+    /// PostgreSQL instead of the embedded SQLite file: postgres://USER:PASSWORD@HOST/DB.
+    #[arg(long, env = "DATABASE_URL", hide_env_values = true)]
+    pub database_url: Option<String>,
+    /// Where the SQLite database lives (default: the platform data directory).
+    #[arg(long)]
+    pub data_dir: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]

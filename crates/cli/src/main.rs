@@ -15,6 +15,7 @@ fn main() -> ExitCode {
         cli::Command::Explain(args) => cmd::explain::run(args, &out),
         cli::Command::List(args) => cmd::list::run(args, &out),
         cli::Command::Search(args) => cmd::search::run(args, &out),
+        cli::Command::Serve(args) => cmd::serve::run(args),
         cli::Command::Check(args) => cmd::check::run(args, &out),
         cli::Command::Diagnose(args) => cmd::diagnose::run(args, &out),
         cli::Command::Scan(args) => cmd::scan::run(args, &out),

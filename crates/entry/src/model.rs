@@ -164,4 +164,7 @@ pub struct CodeExample {
     pub line: usize,
     /// The code with terminal colours, filled in when the index is compiled.
     pub highlighted_ansi: Option<String>,
+    /// The code as HTML with classed `<span>`s (`hl-…`, styled by the web site's CSS),
+    /// filled in when the index is compiled.
+    pub highlighted_html: Option<String>,
 }

@@ -714,6 +714,7 @@ fn parse_body(body: &str, first_line: usize, current: bool, sink: &mut Sink) -> 
                             code: fence.code.clone(),
                             line: line(fence.range.start),
                             highlighted_ansi: None,
+                            highlighted_html: None,
                         }),
                         Err(why) => {
                             fence_problems = true;

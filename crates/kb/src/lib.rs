@@ -51,6 +51,10 @@ mod tests {
             .highlighted_ansi
             .as_deref()
             .is_some_and(|h| h.contains("\x1b["))));
+        assert!(examples.iter().all(|x| x
+            .highlighted_html
+            .as_deref()
+            .is_some_and(|h| h.contains("<span class=\"hl-"))));
         assert_eq!(index.revision.len(), 12);
     }
 }

@@ -7,3 +7,4 @@ pub mod list;
 pub mod run;
 pub mod scan;
 pub mod search;
+pub mod serve;

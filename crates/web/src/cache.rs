@@ -1,0 +1,230 @@
+//! Bodies that only change with the binary (entry pages, listings, llms.txt, the CSS): each
+//! is rendered once, on first request, and kept with its gzip and brotli encodings and a
+//! strong ETag, so later requests are a lookup and a copy-free write. Nothing is rendered
+//! at start-up.
+
+use axum::body::{Body, Bytes};
+use axum::http::header::{
+    ACCEPT_ENCODING, CACHE_CONTROL, CONTENT_ENCODING, CONTENT_TYPE, ETAG, IF_NONE_MATCH, VARY,
+};
+use axum::http::{HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use sha2::{Digest, Sha256};
+use std::io::Write;
+use std::sync::{Arc, OnceLock};
+
+/// Pages and documents: revalidate after five minutes (a new binary may change them).
+pub const REVALIDATE: &str = "public, max-age=300";
+/// Assets whose URL carries their hash.
+pub const IMMUTABLE: &str = "public, max-age=31536000, immutable";
+
+/// One body in three encodings.
+#[derive(Debug)]
+pub struct Cached {
+    content_type: HeaderValue,
+    cache_control: HeaderValue,
+    /// The content hash, quoted, without the encoding suffix.
+    tag: String,
+    identity: Bytes,
+    gzip: Bytes,
+    brotli: Bytes,
+    etags: [HeaderValue; 3],
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Encoding {
+    Identity,
+    Gzip,
+    Brotli,
+}
+
+impl Cached {
+    pub fn new(content_type: &'static str, cache_control: &'static str, body: Vec<u8>) -> Self {
+        let hash = Sha256::digest(&body);
+        let tag: String = hash.iter().take(10).map(|b| format!("{b:02x}")).collect();
+        let gzip = {
+            let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+            e.write_all(&body).expect("writing to memory");
+            e.finish().expect("writing to memory")
+        };
+        let brotli = {
+            let mut out = Vec::new();
+            let params = brotli::enc::BrotliEncoderParams {
+                quality: 11,
+                lgwin: 22,
+                ..Default::default()
+            };
+            brotli::BrotliCompress(&mut &body[..], &mut out, &params).expect("writing to memory");
+            out
+        };
+        let etag = |suffix: &str| {
+            HeaderValue::from_str(&format!("\"{tag}{suffix}\"")).expect("hex is a valid header")
+        };
+        Cached {
+            content_type: HeaderValue::from_static(content_type),
+            cache_control: HeaderValue::from_static(cache_control),
+            etags: [etag(""), etag("-gz"), etag("-br")],
+            tag,
+            identity: Bytes::from(body),
+            gzip: Bytes::from(gzip),
+            brotli: Bytes::from(brotli),
+        }
+    }
+
+    /// The short content hash (for asset URLs).
+    pub fn hash(&self) -> &str {
+        &self.tag
+    }
+
+    /// 304 when the client holds this version, else the best encoding it accepts.
+    pub fn respond(&self, request: &HeaderMap) -> Response {
+        let encoding = negotiate(request);
+        let (body, etag, content_encoding) = match encoding {
+            Encoding::Brotli => (&self.brotli, &self.etags[2], Some("br")),
+            Encoding::Gzip => (&self.gzip, &self.etags[1], Some("gzip")),
+            Encoding::Identity => (&self.identity, &self.etags[0], None),
+        };
+        let mut headers = HeaderMap::with_capacity(6);
+        headers.insert(ETAG, etag.clone());
+        headers.insert(CACHE_CONTROL, self.cache_control.clone());
+        headers.insert(VARY, HeaderValue::from_static("accept-encoding"));
+        if self.not_modified(request) {
+            return (StatusCode::NOT_MODIFIED, headers).into_response();
+        }
+        headers.insert(CONTENT_TYPE, self.content_type.clone());
+        if let Some(e) = content_encoding {
+            headers.insert(CONTENT_ENCODING, HeaderValue::from_static(e));
+        }
+        (headers, Body::from(body.clone())).into_response()
+    }
+
+    /// Any of our three tags (or `*`) in If-None-Match: the content is the same whatever
+    /// the encoding, so a cache holding one encoding is still fresh.
+    fn not_modified(&self, request: &HeaderMap) -> bool {
+        request.get_all(IF_NONE_MATCH).iter().any(|value| {
+            value.to_str().is_ok_and(|v| {
+                v.split(',').any(|t| {
+                    let t = t.trim().trim_start_matches("W/").trim_matches('"');
+                    t == "*" || t.split('-').next() == Some(self.tag.as_str())
+                })
+            })
+        })
+    }
+}
+
+/// The best encoding the request accepts: brotli, then gzip, then none. `q=0` refuses.
+pub fn negotiate(request: &HeaderMap) -> Encoding {
+    let (mut br, mut gzip) = (false, false);
+    for value in request.get_all(ACCEPT_ENCODING) {
+        let Ok(value) = value.to_str() else { continue };
+        for item in value.split(',') {
+            let mut parts = item.split(';');
+            let name = parts.next().unwrap_or_default().trim();
+            let refused = parts.any(|p| {
+                p.trim()
+                    .strip_prefix("q=")
+                    .and_then(|q| q.trim().parse::<f32>().ok())
+                    .is_some_and(|q| q <= 0.0)
+            });
+            if refused {
+                continue;
+            }
+            match name {
+                n if n.eq_ignore_ascii_case("br") => br = true,
+                n if n.eq_ignore_ascii_case("gzip") || n == "*" => gzip = true,
+                _ => {}
+            }
+        }
+    }
+    if br {
+        Encoding::Brotli
+    } else if gzip {
+        Encoding::Gzip
+    } else {
+        Encoding::Identity
+    }
+}
+
+/// A slot filled on first use.
+#[derive(Debug, Default)]
+pub struct Slot(OnceLock<Arc<Cached>>);
+
+impl Slot {
+    pub const fn new() -> Self {
+        Slot(OnceLock::new())
+    }
+
+    pub fn get(&self) -> Option<&Arc<Cached>> {
+        self.0.get()
+    }
+
+    pub fn get_or_init(&self, render: impl FnOnce() -> Cached) -> &Arc<Cached> {
+        self.0.get_or_init(|| Arc::new(render()))
+    }
+}
+
+/// A fixed number of slots, one per entry (by position in the index) or per vocabulary value.
+#[derive(Debug)]
+pub struct Slots(Box<[Slot]>);
+
+impl Slots {
+    pub fn new(n: usize) -> Self {
+        Slots((0..n).map(|_| Slot::default()).collect())
+    }
+
+    pub fn get(&self, i: usize) -> &Slot {
+        &self.0[i]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn headers(pairs: &[(&'static str, &'static str)]) -> HeaderMap {
+        let mut h = HeaderMap::new();
+        for (k, v) in pairs {
+            h.append(*k, HeaderValue::from_static(v));
+        }
+        h
+    }
+
+    #[test]
+    fn negotiates_brotli_then_gzip_then_identity() {
+        assert_eq!(
+            negotiate(&headers(&[("accept-encoding", "gzip, deflate, br")])),
+            Encoding::Brotli
+        );
+        assert_eq!(
+            negotiate(&headers(&[("accept-encoding", "gzip, br;q=0")])),
+            Encoding::Gzip
+        );
+        assert_eq!(
+            negotiate(&headers(&[("accept-encoding", "identity")])),
+            Encoding::Identity
+        );
+        assert_eq!(negotiate(&headers(&[])), Encoding::Identity);
+    }
+
+    #[test]
+    fn compressed_bodies_decode_to_the_original_and_etags_revalidate() {
+        let text = "hello errdex ".repeat(100).into_bytes();
+        let c = Cached::new("text/plain", REVALIDATE, text.clone());
+        let mut gz = flate2::read::GzDecoder::new(&c.gzip[..]);
+        let mut out = Vec::new();
+        std::io::Read::read_to_end(&mut gz, &mut out).unwrap();
+        assert_eq!(out, text);
+        let mut out = Vec::new();
+        brotli::BrotliDecompress(&mut &c.brotli[..], &mut out).unwrap();
+        assert_eq!(out, text);
+
+        let r = c.respond(&headers(&[("accept-encoding", "br")]));
+        let etag = r.headers()[ETAG].to_str().unwrap().to_string();
+        assert!(etag.ends_with("-br\""));
+        let mut h = HeaderMap::new();
+        h.insert(IF_NONE_MATCH, HeaderValue::from_str(&etag).unwrap());
+        assert_eq!(c.respond(&h).status(), StatusCode::NOT_MODIFIED);
+        let h = headers(&[("if-none-match", "\"0000\"")]);
+        assert_eq!(c.respond(&h).status(), StatusCode::OK);
+    }
+}

@@ -1,0 +1,58 @@
+//! Entry prose is Markdown written by authors; it is rendered with pulldown-cmark and then
+//! sanitised with ammonia, so that nothing in a knowledge-base file (or, later, a community
+//! note) can put script or raw HTML on a page.
+
+use pulldown_cmark::{html, Options, Parser};
+use std::sync::LazyLock;
+
+static CLEANER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
+    let mut b = ammonia::Builder::default();
+    b.link_rel(Some("nofollow noopener"));
+    b
+});
+
+/// Sanitised HTML for a Markdown text.
+pub fn to_html(markdown: &str) -> String {
+    let parser = Parser::new_ext(
+        markdown,
+        Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH,
+    );
+    let mut out = String::with_capacity(markdown.len() * 3 / 2);
+    html::push_html(&mut out, parser);
+    CLEANER.clean(&out).to_string()
+}
+
+/// Like [`to_html`] for one short text, without the wrapping paragraph.
+pub fn inline_html(markdown: &str) -> String {
+    let html = to_html(markdown);
+    let trimmed = html.trim();
+    match trimmed
+        .strip_prefix("<p>")
+        .and_then(|s| s.strip_suffix("</p>"))
+    {
+        Some(inner) if !inner.contains("<p>") => inner.to_string(),
+        _ => html,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn renders_markdown_and_removes_script() {
+        let html = to_html("Use `ANTHROPIC_API_KEY`.\n\n<script>alert(1)</script><img src=x onerror=alert(1)>\n\n[x](javascript:alert(1))");
+        assert!(html.contains("<code>ANTHROPIC_API_KEY</code>"), "{html}");
+        assert!(!html.contains("<script"), "{html}");
+        assert!(!html.contains("onerror"), "{html}");
+        assert!(!html.contains("href=\"javascript:"), "{html}");
+    }
+
+    #[test]
+    fn inline_drops_the_paragraph() {
+        assert_eq!(
+            inline_html("**The key was revoked.**"),
+            "<strong>The key was revoked.</strong>"
+        );
+    }
+}

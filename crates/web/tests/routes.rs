@@ -1,0 +1,578 @@
+//! Every route through `app(state).oneshot(...)`, without a socket.
+
+use axum::body::{Body, Bytes};
+use axum::http::{header, HeaderMap, Request, StatusCode};
+use errdex_entry::{EntryId, Index, Status};
+use errdex_web::{app, AppState};
+use http_body_util::BodyExt;
+use tower::ServiceExt;
+
+const ENTRY: &str = "anthropic/authentication-error";
+
+fn state() -> AppState {
+    AppState::new(errdex_kb::index(), None)
+}
+
+struct Answer {
+    status: StatusCode,
+    headers: HeaderMap,
+    body: Bytes,
+}
+
+impl Answer {
+    fn text(&self) -> String {
+        String::from_utf8_lossy(&self.body).into_owned()
+    }
+
+    fn json(&self) -> serde_json::Value {
+        serde_json::from_slice(&self.body)
+            .unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.text()))
+    }
+
+    fn content_type(&self) -> &str {
+        self.headers
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+    }
+
+    /// An API error: the status and `{"error": {"code", "message"}}`.
+    fn assert_api_error(&self, status: StatusCode, code: &str) {
+        assert_eq!(self.status, status, "{}", self.text());
+        assert!(
+            self.content_type().starts_with("application/json"),
+            "{}",
+            self.content_type()
+        );
+        let json = self.json();
+        assert_eq!(json["error"]["code"], code, "{json}");
+        assert!(json["error"]["message"]
+            .as_str()
+            .is_some_and(|m| !m.is_empty()));
+    }
+
+    fn assert_html_error(&self, status: StatusCode) {
+        assert_eq!(self.status, status, "{}", self.text());
+        assert!(
+            self.content_type().starts_with("text/html"),
+            "{}",
+            self.content_type()
+        );
+        assert!(
+            self.text().contains(&format!("<h1>{}", status.as_u16())),
+            "{}",
+            self.text()
+        );
+    }
+}
+
+async fn send_to(state: AppState, request: Request<Body>) -> Answer {
+    let response = app(state).oneshot(request).await.expect("infallible");
+    let status = response.status();
+    let headers = response.headers().clone();
+    let body = response
+        .into_body()
+        .collect()
+        .await
+        .expect("body")
+        .to_bytes();
+    Answer {
+        status,
+        headers,
+        body,
+    }
+}
+
+async fn send(request: Request<Body>) -> Answer {
+    send_to(state(), request).await
+}
+
+async fn get(uri: &str) -> Answer {
+    send(Request::get(uri).body(Body::empty()).unwrap()).await
+}
+
+fn post(uri: &str, content_type: &str, body: impl Into<Body>) -> Request<Body> {
+    Request::post(uri)
+        .header(header::CONTENT_TYPE, content_type)
+        .body(body.into())
+        .unwrap()
+}
+
+#[tokio::test]
+async fn every_page_and_document_answers_200() {
+    for (uri, content_type) in [
+        ("/", "text/html"),
+        ("/errors/anthropic", "text/html"),
+        ("/errors/anthropic?kind=authentication", "text/html"),
+        ("/kinds/authentication", "text/html"),
+        ("/kinds/authentication?provider=anthropic", "text/html"),
+        ("/search", "text/html"),
+        ("/search?q=invalid+api+key", "text/html"),
+        ("/errors/anthropic/authentication-error", "text/html"),
+        (
+            "/errors/anthropic/authentication-error/verification",
+            "text/html",
+        ),
+        ("/static/errdex.css", "text/css"),
+        ("/static/errdex.js", "text/javascript"),
+        ("/llms.txt", "text/plain"),
+        ("/sitemap.xml", "application/xml"),
+        ("/healthz", "application/json"),
+        ("/metrics", "text/plain"),
+        ("/openapi.json", "application/json"),
+        ("/api/v1/errors", "application/json"),
+        (
+            "/api/v1/errors?provider=anthropic&kind=authentication&q=key&limit=5&offset=0",
+            "application/json",
+        ),
+        (
+            "/api/v1/errors/anthropic/authentication-error",
+            "application/json",
+        ),
+        ("/api/v1/search?q=invalid+api+key", "application/json"),
+    ] {
+        let a = get(uri).await;
+        assert_eq!(a.status, StatusCode::OK, "{uri}: {}", a.text());
+        assert!(
+            a.content_type().starts_with(content_type),
+            "{uri}: {}",
+            a.content_type()
+        );
+        assert!(a.headers.contains_key("x-request-id"), "{uri}");
+    }
+}
+
+#[tokio::test]
+async fn the_entry_page_has_every_section_in_product_order() {
+    let html = get("/errors/anthropic/authentication-error").await.text();
+    let order = [
+        "class=\"meta\"",
+        "<h1>",
+        "class=\"exceptions\"",
+        "id=\"meaning\"",
+        "id=\"stack-trace\"",
+        "id=\"quick-fix\"",
+        "id=\"why\"",
+        "id=\"detection\"",
+        "id=\"causes\"",
+        "id=\"code\"",
+        "id=\"workaround\"",
+        "id=\"prevention\"",
+        "id=\"compatibility\"",
+        "id=\"verified\"",
+        "id=\"notes\"",
+    ];
+    let mut at = 0;
+    for marker in order {
+        let found = html[at..]
+            .find(marker)
+            .unwrap_or_else(|| panic!("{marker} missing or out of order"));
+        at += found;
+    }
+    assert!(
+        html.contains("href=\"/errors/anthropic/authentication-error/verification\">Verify</a>")
+    );
+    assert!(html.contains("class=\"example broken\"") && html.contains("class=\"example fixed\""));
+    assert!(
+        html.contains("<span class=\"hl-"),
+        "code is highlighted at build time"
+    );
+    assert!(html.contains("<html lang=\"en\">") && html.contains("<main id=\"main\""));
+    // No external fonts, scripts or styles: the site works offline.
+    assert!(!html.contains("src=\"http") && !html.contains("url(http"));
+    assert!(html
+        .match_indices("<link ")
+        .all(|(i, _)| html[i..].starts_with("<link rel=\"stylesheet\" href=\"/static/")));
+}
+
+#[tokio::test]
+async fn unknown_ids_are_404_as_a_page_and_as_json() {
+    for uri in [
+        "/errors/anthropic/no-such-error",
+        "/errors/nosuchprovider/authentication-error",
+        "/errors/nosuchprovider",
+        "/kinds/no_such_kind",
+        "/no/such/page",
+    ] {
+        get(uri).await.assert_html_error(StatusCode::NOT_FOUND);
+    }
+    for uri in [
+        "/api/v1/errors/anthropic/no-such-error",
+        "/api/v1/errors/claude/authentication-error",
+        "/api/v1/nothing",
+    ] {
+        get(uri)
+            .await
+            .assert_api_error(StatusCode::NOT_FOUND, "not_found");
+    }
+}
+
+#[tokio::test]
+async fn path_traversal_in_the_id_finds_nothing() {
+    for uri in [
+        "/errors/anthropic/..%2F..%2F..%2Fetc%2Fpasswd",
+        "/errors/..%2F..%2Fetc/passwd",
+        "/errors/anthropic/%2e%2e",
+        "/errors/anthropic/authentication-error%2F..%2F..%2FCargo.toml",
+        "/static/..%2F..%2FCargo.toml",
+    ] {
+        let a = get(uri).await;
+        a.assert_html_error(StatusCode::NOT_FOUND);
+        assert!(!a.text().contains("root:") && !a.text().contains("[package]"));
+    }
+    for uri in [
+        "/api/v1/errors/anthropic/..%2F..%2F..%2Fetc%2Fpasswd",
+        "/api/v1/errors/..%2Fkb/authentication-error",
+    ] {
+        get(uri)
+            .await
+            .assert_api_error(StatusCode::NOT_FOUND, "not_found");
+    }
+}
+
+#[tokio::test]
+async fn wrong_methods_are_405_with_allow() {
+    let a = send(
+        Request::delete("/api/v1/errors")
+            .body(Body::empty())
+            .unwrap(),
+    )
+    .await;
+    a.assert_api_error(StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed");
+    assert!(a.headers.contains_key(header::ALLOW));
+    let a = send(
+        Request::get("/api/v1/diagnose")
+            .body(Body::empty())
+            .unwrap(),
+    )
+    .await;
+    a.assert_api_error(StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed");
+    let a = send(
+        Request::put("/errors/anthropic/authentication-error")
+            .body(Body::empty())
+            .unwrap(),
+    )
+    .await;
+    a.assert_html_error(StatusCode::METHOD_NOT_ALLOWED);
+}
+
+#[tokio::test]
+async fn bodies_over_one_megabyte_are_413() {
+    let text = "x".repeat(2 * 1024 * 1024);
+    let json = serde_json::to_vec(&serde_json::json!({ "text": text })).unwrap();
+    send(post("/api/v1/diagnose", "application/json", json))
+        .await
+        .assert_api_error(StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large");
+    let form = format!("text={text}");
+    send(post("/diagnose", "application/x-www-form-urlencoded", form))
+        .await
+        .assert_html_error(StatusCode::PAYLOAD_TOO_LARGE);
+}
+
+#[tokio::test]
+async fn bad_json_bodies_are_json_errors() {
+    send(post("/api/v1/diagnose", "application/json", "{\"text\": "))
+        .await
+        .assert_api_error(StatusCode::BAD_REQUEST, "invalid_json");
+    send(post(
+        "/api/v1/diagnose",
+        "application/json",
+        "{\"txt\": \"x\"}",
+    ))
+    .await
+    .assert_api_error(StatusCode::UNPROCESSABLE_ENTITY, "unprocessable");
+    send(post("/api/v1/diagnose", "text/plain", "{\"text\": \"x\"}"))
+        .await
+        .assert_api_error(StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type");
+    send(post("/diagnose", "application/json", "{\"text\": \"x\"}"))
+        .await
+        .assert_html_error(StatusCode::UNSUPPORTED_MEDIA_TYPE);
+}
+
+#[tokio::test]
+async fn bad_filters_are_400() {
+    get("/api/v1/errors?provider=claude")
+        .await
+        .assert_api_error(StatusCode::BAD_REQUEST, "bad_request");
+    get("/api/v1/errors?kind=auth")
+        .await
+        .assert_api_error(StatusCode::BAD_REQUEST, "bad_request");
+    get("/api/v1/errors?limit=many")
+        .await
+        .assert_api_error(StatusCode::BAD_REQUEST, "bad_request");
+    get("/api/v1/errors?limit=100000")
+        .await
+        .assert_api_error(StatusCode::BAD_REQUEST, "bad_request");
+    get("/errors/anthropic?kind=auth")
+        .await
+        .assert_html_error(StatusCode::BAD_REQUEST);
+}
+
+#[tokio::test]
+async fn list_filters_and_pages() {
+    let all = get("/api/v1/errors").await.json();
+    let total = all["total"].as_u64().unwrap();
+    assert_eq!(
+        all["errors"].as_array().unwrap().len() as u64,
+        total.min(50)
+    );
+    let page = get("/api/v1/errors?limit=1&offset=0").await.json();
+    assert_eq!(page["errors"].as_array().unwrap().len(), 1);
+    assert_eq!(page["total"], total);
+    let anthropic = get("/api/v1/errors?provider=anthropic").await.json();
+    assert!(anthropic["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|e| e["provider"] == "anthropic"));
+    let ranked = get("/api/v1/errors?q=invalid+x-api-key").await.json();
+    assert_eq!(ranked["errors"][0]["id"], ENTRY);
+}
+
+#[tokio::test]
+async fn the_entry_api_is_explain_json() {
+    let a = get("/api/v1/errors/anthropic/authentication-error").await;
+    let entry = errdex_kb::index().get(&ENTRY.parse().unwrap()).unwrap();
+    let expected = serde_json::to_value(errdex_entry::views::EntryView::new(entry)).unwrap();
+    assert_eq!(a.json(), expected);
+}
+
+#[tokio::test]
+async fn cached_bodies_are_compressed_and_revalidate_with_etags() {
+    for uri in [
+        "/errors/anthropic/authentication-error",
+        "/api/v1/errors/anthropic/authentication-error",
+        "/",
+    ] {
+        let plain = get(uri).await;
+        let br = send(
+            Request::get(uri)
+                .header(header::ACCEPT_ENCODING, "gzip, br")
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
+        assert_eq!(br.headers[header::CONTENT_ENCODING], "br");
+        assert!(br.body.len() < plain.body.len() / 2, "{uri}");
+        let gz = send(
+            Request::get(uri)
+                .header(header::ACCEPT_ENCODING, "gzip")
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
+        assert_eq!(gz.headers[header::CONTENT_ENCODING], "gzip");
+        assert_eq!(br.headers[header::VARY], "accept-encoding");
+        assert!(br.headers[header::CACHE_CONTROL]
+            .to_str()
+            .unwrap()
+            .contains("max-age"));
+        let etag = br.headers[header::ETAG].clone();
+        let again = send(
+            Request::get(uri)
+                .header(header::IF_NONE_MATCH, etag)
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
+        assert_eq!(again.status, StatusCode::NOT_MODIFIED, "{uri}");
+        assert!(again.body.is_empty());
+    }
+}
+
+/// An index with the real entries plus a retired one and a renamed one.
+fn index_with_moved_entries() -> &'static Index {
+    let mut index = errdex_kb::index().clone();
+    let current = index.get(&ENTRY.parse().unwrap()).unwrap().clone();
+    let mut retired = current.clone();
+    retired.id = "anthropic/old-auth-error".parse::<EntryId>().unwrap();
+    retired.status = Status::Retired {
+        successor: current.id.clone(),
+    };
+    index.entries.push(retired);
+    let renamed = index
+        .entries
+        .iter_mut()
+        .find(|e| e.id == current.id)
+        .unwrap();
+    renamed
+        .aliases
+        .push("anthropic/invalid-key".parse().unwrap());
+    index.entries.sort_by(|a, b| a.id.cmp(&b.id));
+    Box::leak(Box::new(index))
+}
+
+#[tokio::test]
+async fn retired_and_renamed_ids_redirect_301_to_the_successor() {
+    let state = AppState::new(index_with_moved_entries(), None);
+    for (uri, to) in [
+        (
+            "/errors/anthropic/old-auth-error",
+            "/errors/anthropic/authentication-error",
+        ),
+        (
+            "/errors/anthropic/invalid-key",
+            "/errors/anthropic/authentication-error",
+        ),
+        (
+            "/errors/anthropic/old-auth-error/verification",
+            "/errors/anthropic/authentication-error/verification",
+        ),
+        (
+            "/api/v1/errors/anthropic/old-auth-error",
+            "/api/v1/errors/anthropic/authentication-error",
+        ),
+    ] {
+        let a = send_to(
+            state.clone(),
+            Request::get(uri).body(Body::empty()).unwrap(),
+        )
+        .await;
+        assert_eq!(a.status, StatusCode::MOVED_PERMANENTLY, "{uri}");
+        assert_eq!(a.headers[header::LOCATION], to);
+    }
+}
+
+#[tokio::test]
+async fn readiness_follows_the_database() {
+    get("/readyz")
+        .await
+        .assert_api_error(StatusCode::SERVICE_UNAVAILABLE, "unavailable");
+    let dir = tempfile::tempdir().unwrap();
+    let store = errdex_store::Store::open(&errdex_store::StoreConfig {
+        database_url: None,
+        data_dir: Some(dir.path().to_path_buf()),
+    })
+    .await
+    .unwrap();
+    let state = AppState::new(errdex_kb::index(), Some(store));
+    let a = send_to(state, Request::get("/readyz").body(Body::empty()).unwrap()).await;
+    assert_eq!(a.status, StatusCode::OK);
+    assert_eq!(a.json()["status"], "ok");
+}
+
+#[tokio::test]
+async fn metrics_count_requests_by_route_and_status() {
+    let state = state();
+    for uri in [
+        "/errors/anthropic/authentication-error",
+        "/errors/anthropic/nope",
+        "/nothing",
+    ] {
+        send_to(
+            state.clone(),
+            Request::get(uri).body(Body::empty()).unwrap(),
+        )
+        .await;
+    }
+    let a = send_to(state, Request::get("/metrics").body(Body::empty()).unwrap()).await;
+    let text = a.text();
+    assert!(
+        text.contains(
+            "errdex_http_requests_total{route=\"/errors/{provider}/{slug}\",status=\"200\"} 1"
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains(
+            "errdex_http_requests_total{route=\"/errors/{provider}/{slug}\",status=\"404\"} 1"
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains("errdex_http_requests_total{route=\"unmatched\",status=\"404\"} 1"),
+        "{text}"
+    );
+    assert!(text.contains("errdex_http_request_duration_seconds_bucket{route=\"/errors/{provider}/{slug}\",le=\"+Inf\"} 2"));
+    assert!(text.contains("errdex_diagnoses_total{outcome=\"matched\"}"));
+}
+
+#[tokio::test]
+async fn llms_txt_and_the_sitemap_list_every_current_entry() {
+    let llms = get("/llms.txt").await.text();
+    let sitemap = send(
+        Request::get("/sitemap.xml")
+            .header(header::HOST, "errdex.example")
+            .body(Body::empty())
+            .unwrap(),
+    )
+    .await
+    .text();
+    for e in errdex_kb::index().current(None, None) {
+        assert!(
+            llms.contains(&format!("(/errors/{}): {}", e.id, e.summary)),
+            "{llms}"
+        );
+        assert!(sitemap.contains(&format!("<loc>http://errdex.example/errors/{}</loc>", e.id)));
+    }
+}
+
+#[tokio::test]
+async fn markdown_in_entries_cannot_inject_script() {
+    let mut index = errdex_kb::index().clone();
+    let entry = index
+        .entries
+        .iter_mut()
+        .find(|e| e.id.to_string() == ENTRY)
+        .unwrap();
+    entry.sections.meaning =
+        "<script>alert(1)</script>\n\n[x](javascript:alert(1))\n\n<img src=x onerror=alert(1)>"
+            .into();
+    entry.title = "<b>title</b>".into();
+    let state = AppState::new(Box::leak(Box::new(index)), None);
+    let a = send_to(
+        state,
+        Request::get("/errors/anthropic/authentication-error")
+            .body(Body::empty())
+            .unwrap(),
+    )
+    .await;
+    let html = a.text();
+    assert!(!html.contains("<script>alert"), "{html}");
+    assert!(
+        !html.contains("href=\"javascript:") && !html.contains("onerror="),
+        "{html}"
+    );
+    assert!(!html.contains("<b>title</b>") && html.contains("title"));
+}
+
+#[tokio::test]
+async fn snapshot_of_the_entry_page() {
+    let html = get("/errors/anthropic/authentication-error").await.text();
+    // Asset hashes change with every stylesheet edit; the page around them is the point.
+    let html = regex_lite_replace(&html);
+    insta::assert_snapshot!("entry_page", html);
+}
+
+#[tokio::test]
+async fn snapshot_of_api_json() {
+    insta::assert_json_snapshot!(
+        "api_entry",
+        get("/api/v1/errors/anthropic/authentication-error")
+            .await
+            .json()
+    );
+    insta::assert_json_snapshot!(
+        "api_list_anthropic",
+        get("/api/v1/errors?provider=anthropic").await.json()
+    );
+    insta::assert_json_snapshot!(
+        "api_not_found",
+        get("/api/v1/errors/anthropic/nope").await.json()
+    );
+}
+
+fn regex_lite_replace(html: &str) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(at) = rest.find("?v=") {
+        out.push_str(&rest[..at + 3]);
+        let tail = &rest[at + 3..];
+        let end = tail.find('"').unwrap_or(tail.len());
+        out.push_str("HASH");
+        rest = &tail[end..];
+    }
+    out.push_str(rest);
+    let revision = &errdex_kb::index().revision;
+    out.replace(revision.as_str(), "REVISION")
+}
