@@ -6,7 +6,8 @@
 //! problems recorded — so that `errdex check` can be run to list them; `cargo test` fails on
 //! them.
 
-use errdex_entry::{check, load_kb, Entry, Index, Language};
+use errdex_entry::record::{examples_digest, VerificationRecord};
+use errdex_entry::{check, load_kb, Entry, Index, Language, Verification};
 use sha2::{Digest, Sha256};
 use std::path::{Path, PathBuf};
 use syntect::easy::HighlightLines;
@@ -48,6 +49,12 @@ fn main() {
         // Messages name the file relative to the repository, not the build machine.
         entry.file = relative(&kb, Path::new(&entry.file));
     }
+    let records = std::env::var_os("ERRDEX_VERIFICATION_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| manifest.join("../../verification"));
+    println!("cargo:rerun-if-env-changed=ERRDEX_VERIFICATION_DIR");
+    println!("cargo:rerun-if-changed={}", records.display());
+    apply_records(&records, &mut entries);
     highlight(&mut entries);
 
     let index = Index {
@@ -59,6 +66,31 @@ fn main() {
     let out =
         PathBuf::from(std::env::var("OUT_DIR").expect("cargo sets OUT_DIR")).join("kb.postcard");
     std::fs::write(&out, bytes).unwrap_or_else(|e| panic!("cannot write {}: {e}", out.display()));
+}
+
+/// Compiles `verification/<provider>/<slug>.json` (written by `errdex verify`) into the
+/// entries: status, date, SDK, captured traceback, transcript. A record that no longer
+/// matches its entry's examples is left out, so the page says "not verified" rather than
+/// vouching for code that was not run.
+fn apply_records(dir: &Path, entries: &mut [Entry]) {
+    for entry in entries.iter_mut() {
+        if matches!(entry.verification, Verification::Unverifiable { .. }) {
+            continue;
+        }
+        let rel = format!("verification/{}.json", entry.id);
+        let path = dir.join(format!("{}.json", entry.id));
+        let Ok(text) = std::fs::read_to_string(&path) else {
+            continue;
+        };
+        match serde_json::from_str::<VerificationRecord>(&text) {
+            Ok(record) if record.examples_digest != examples_digest(entry) => println!(
+                "cargo:warning={rel}: stale (the examples changed since); run `errdex verify --entry {}`",
+                entry.id
+            ),
+            Ok(record) => record.apply(entry, &rel),
+            Err(e) => println!("cargo:warning={rel}: unreadable record: {e}"),
+        }
+    }
 }
 
 fn relative(kb: &Path, file: &Path) -> String {

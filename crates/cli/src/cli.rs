@@ -39,6 +39,10 @@ pub enum Command {
     Scan(ScanArgs),
     /// Run a command, pass its output through, and diagnose it when it fails.
     Run(RunArgs),
+    /// Serve HTTP that answers like the providers' APIs, one error scenario per base URL.
+    Mock(MockArgs),
+    /// Run every entry's examples with the real SDKs against the mock and record the result.
+    Verify(VerifyArgs),
 }
 
 #[derive(Debug, Args)]
@@ -135,6 +139,44 @@ pub struct RunArgs {
         value_name = "CMD"
     )]
     pub command: Vec<std::ffi::OsString>,
+}
+
+#[derive(Debug, Args)]
+pub struct MockArgs {
+    /// Address to listen on (port 0: any free port, printed at start).
+    #[arg(long, default_value = "127.0.0.1:8787")]
+    pub addr: std::net::SocketAddr,
+    /// Print every provider with its scenarios and exit.
+    #[arg(long)]
+    pub list: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct VerifyArgs {
+    /// Only this entry (`<provider>/<slug>`).
+    #[arg(long, conflicts_with = "provider")]
+    pub entry: Option<String>,
+    /// Only this provider's entries.
+    #[arg(long, value_parser = parse_provider)]
+    pub provider: Option<Provider>,
+    /// Print the results as JSON instead of the table.
+    #[arg(long)]
+    pub json: bool,
+    /// Entries verified at the same time.
+    #[arg(long, default_value_t = 2)]
+    pub jobs: usize,
+    /// Also verify with these SDK versions, e.g. `anthropic=0.40.0,2.12.0` (repeatable).
+    #[arg(long = "sdk-versions", value_name = "PKG=V1,V2")]
+    pub sdk_versions: Vec<String>,
+    /// Only create the SDK environments of the lock file (what CI does before the tests).
+    #[arg(long)]
+    pub prepare: bool,
+    /// The knowledge-base folder.
+    #[arg(long, default_value = "kb")]
+    pub kb: PathBuf,
+    /// Where the records and the lock file live.
+    #[arg(long, default_value = "verification")]
+    pub records: PathBuf,
 }
 
 pub fn parse_provider(text: &str) -> Result<Provider, String> {

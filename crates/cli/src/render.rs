@@ -53,18 +53,33 @@ pub fn entry(e: &Entry, out: &Output) -> String {
 
     let s = &e.sections;
     section(&mut page, out, "What it means", &markdown(&s.meaning, out));
-    section(
-        &mut page,
-        out,
-        "Stack trace",
-        &format!(
+    let trace = match e.verification_run.as_deref() {
+        Some(run) => {
+            let mut text = format!(
+                "{INDENT}{}\n",
+                out.paint(
+                    DIM,
+                    &format!(
+                        "captured by errdex verify with {} on {}",
+                        run.tested_on.first().map_or("the SDK", |s| s.as_str()),
+                        run.runtime
+                    )
+                )
+            );
+            for line in run.stack_trace.trim_end().lines() {
+                text.push_str(&format!("{INDENT}{INDENT}{line}\n"));
+            }
+            text
+        }
+        None => format!(
             "{INDENT}{}\n",
             out.paint(
                 DIM,
                 "Not captured yet: `errdex verify` records the traceback the real SDK prints."
             )
         ),
-    );
+    };
+    section(&mut page, out, "Stack trace", &trace);
     section(&mut page, out, "Quick fix", &markdown(&s.quick_fix, out));
     section(&mut page, out, "Why it happens", &markdown(&s.why, out));
     section(&mut page, out, "Detection", &markdown(&s.detection, out));
@@ -126,17 +141,31 @@ pub fn entry(e: &Entry, out: &Output) -> String {
             )
         })
         .collect();
+    let mut compat = compat;
+    if let Some(run) = e.verification_run.as_deref().filter(|r| !r.tested_on.is_empty()) {
+        compat.push_str(&format!("{INDENT}tested on {}\n", run.tested_on.join(", ")));
+    }
     section(&mut page, out, "Compatibility", &compat);
     let verified = match &e.verification {
         Verification::NotRun => format!(
             "not yet: `errdex verify --entry {}` runs its examples against the real SDK",
             e.id
         ),
-        Verification::Passed { date, sdk } => format!("passed on {date} with {sdk}"),
-        Verification::Failed { date, sdk } => format!("FAILED on {date} with {sdk}"),
+        Verification::Passed { date, sdk } => format!("Verified {date} · {sdk}"),
+        Verification::Failed { date, sdk } => format!("FAILED {date} · {sdk}"),
         Verification::Unverifiable { reason } => format!("cannot be verified here: {reason}"),
     };
-    section(&mut page, out, "Verified", &wrap(&verified, INDENT, INDENT));
+    let mut verified = wrap(&verified, INDENT, INDENT);
+    if let Some(run) = e.verification_run.as_deref() {
+        for failed in &run.failed_steps {
+            verified.push_str(&wrap(failed, &format!("{INDENT}- "), &format!("{INDENT}  ")));
+        }
+        verified.push_str(&format!(
+            "{INDENT}{}\n",
+            out.paint(DIM, &format!("Verify: transcript in {}", run.record))
+        ));
+    }
+    section(&mut page, out, "Verified", &verified);
     let mut related = String::new();
     for (label, ids) in [
         ("confused with", &e.related.confused_with),

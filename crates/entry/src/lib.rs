@@ -13,6 +13,7 @@ mod load;
 mod model;
 mod parse;
 mod raw;
+pub mod record;
 mod taxonomy;
 pub mod views;
 
@@ -22,7 +23,7 @@ pub use index::{Index, Resolved};
 pub use load::{load_kb, LoadError, Loaded};
 pub use model::{
     Cause, CodeExample, Compatibility, Difficulty, Entry, ExceptionClass, Language, Related, Role,
-    Sections, Severity, Signals, Status, Verification,
+    Sections, Severity, Signals, Status, Verification, VerificationRun,
 };
 pub use parse::{parse_entry, Parsed, Reference, FENCE_KEYS, SECTION_HEADINGS};
 pub use taxonomy::{Kind, Provider};

@@ -31,6 +31,8 @@ pub struct Entry {
     pub related: Related,
     pub sources: Vec<String>,
     pub verification: Verification,
+    /// What the last `errdex verify` run captured (from its record), when there is one.
+    pub verification_run: Option<Box<VerificationRun>>,
     pub sections: Sections,
 }
 
@@ -119,6 +121,23 @@ impl Verification {
             Verification::Unverifiable { .. } => "unverifiable",
         }
     }
+}
+
+/// What `errdex verify` captured for an entry, compiled from its record.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VerificationRun {
+    /// The language runtime of the pinned run, e.g. `Python 3.11.7`.
+    pub runtime: String,
+    /// The traceback the broken example printed with the pinned SDK version.
+    pub stack_trace: String,
+    /// The full transcript of every run.
+    pub transcript: String,
+    /// `<sdk> <version>` of every run that passed.
+    pub tested_on: Vec<String>,
+    /// `<step>: <why>` for each step that failed.
+    pub failed_steps: Vec<String>,
+    /// The record file, relative to the repository: `verification/<provider>/<slug>.json`.
+    pub record: String,
 }
 
 /// The prose of an entry, each section as Markdown source.

@@ -105,6 +105,7 @@ pub fn parse_entry(file: &Path, id: EntryId, text: &str) -> Result<Parsed, Vec<P
                 related: meta.related,
                 sources: meta.sources,
                 verification: meta.verification,
+                verification_run: None,
                 sections,
             },
         }),

@@ -57,12 +57,7 @@ pub struct RecordStep {
 impl VerificationRecord {
     /// The verification status and details an entry shows for this record.
     pub fn apply(&self, entry: &mut Entry, record_file: &str) {
-        let Some(main) = self
-            .runs
-            .iter()
-            .find(|r| r.pinned)
-            .or(self.runs.first())
-        else {
+        let Some(main) = self.runs.iter().find(|r| r.pinned).or(self.runs.first()) else {
             return;
         };
         let sdk = format!("{} {}", main.sdk, main.sdk_version);

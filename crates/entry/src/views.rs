@@ -106,6 +106,14 @@ pub struct VerificationView<'a> {
     pub date: Option<&'a str>,
     pub sdk: Option<&'a str>,
     pub reason: Option<&'a str>,
+    /// The language runtime of the verified run, e.g. `Python 3.11.7`.
+    pub runtime: Option<&'a str>,
+    /// `<sdk> <version>` of every run that passed.
+    pub tested_on: Vec<&'a str>,
+    /// The steps that failed, `<step>: <why>`.
+    pub failed_steps: Vec<&'a str>,
+    /// The record file with the full transcript, relative to the repository.
+    pub record: Option<&'a str>,
 }
 
 #[derive(Debug, Serialize)]
@@ -222,29 +230,36 @@ impl<'a> EntryView<'a> {
             },
             sources: &entry.sources,
             verified: matches!(entry.verification, Verification::Passed { .. }),
-            verification: match &entry.verification {
-                Verification::NotRun => VerificationView {
-                    status: "not_run",
-                    date: None,
-                    sdk: None,
-                    reason: None,
-                },
-                Verification::Passed { date, sdk } | Verification::Failed { date, sdk } => {
-                    VerificationView {
-                        status: entry.verification.label(),
-                        date: Some(date),
-                        sdk: Some(sdk),
-                        reason: None,
+            verification: {
+                let (status, date, sdk, reason) = match &entry.verification {
+                    Verification::NotRun => ("not_run", None, None, None),
+                    Verification::Passed { date, sdk } | Verification::Failed { date, sdk } => {
+                        (entry.verification.label(), Some(date.as_str()), Some(sdk.as_str()), None)
                     }
+                    Verification::Unverifiable { reason } => {
+                        ("unverifiable", None, None, Some(reason.as_str()))
+                    }
+                };
+                let run = entry.verification_run.as_deref();
+                VerificationView {
+                    status,
+                    date,
+                    sdk,
+                    reason,
+                    runtime: run.map(|r| r.runtime.as_str()),
+                    tested_on: run.map_or(Vec::new(), |r| {
+                        r.tested_on.iter().map(String::as_str).collect()
+                    }),
+                    failed_steps: run.map_or(Vec::new(), |r| {
+                        r.failed_steps.iter().map(String::as_str).collect()
+                    }),
+                    record: run.map(|r| r.record.as_str()),
                 }
-                Verification::Unverifiable { reason } => VerificationView {
-                    status: "unverifiable",
-                    date: None,
-                    sdk: None,
-                    reason: Some(reason),
-                },
             },
-            stack_trace: None,
+            stack_trace: entry
+                .verification_run
+                .as_deref()
+                .map(|r| r.stack_trace.as_str()),
             sections: SectionsView {
                 meaning: &s.meaning,
                 quick_fix: &s.quick_fix,
