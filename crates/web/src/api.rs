@@ -285,6 +285,7 @@ pub struct DiagnoseRequest {
 /// Documents a diagnosis: exactly `errdex diagnose --json`.
 #[derive(Debug, Deserialize, ToSchema)]
 #[schema(as = Diagnosis)]
+#[serde(deny_unknown_fields)]
 #[allow(dead_code)]
 pub struct DiagnosisSchema {
     /// The text as diagnosed, with secrets redacted; evidence offsets point into it.
@@ -294,13 +295,13 @@ pub struct DiagnosisSchema {
     /// What was read from the text (SDK, status, request id, …).
     #[schema(value_type = Object)]
     facts: serde_json::Value,
-    /// When nothing matched: what to try next.
-    #[schema(value_type = Vec<Object>)]
-    suggestions: Vec<serde_json::Value>,
+    /// When nothing matched: the ids of the nearest entries.
+    suggestions: Vec<String>,
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[schema(as = Match)]
+#[serde(deny_unknown_fields)]
 #[allow(dead_code)]
 pub struct MatchSchema {
     id: String,
@@ -315,14 +316,15 @@ pub struct MatchSchema {
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[schema(as = Evidence)]
+#[serde(deny_unknown_fields)]
 #[allow(dead_code)]
 pub struct EvidenceSchema {
     /// What kind of signal: exception class, status, error code, literal, pattern…
     signal: String,
     value: String,
     /// Byte offsets into `text`.
-    start: Option<usize>,
-    end: Option<usize>,
+    start: usize,
+    end: usize,
 }
 
 /// Recognise the error in a traceback or log.
@@ -424,4 +426,46 @@ async fn openapi(headers: HeaderMap) -> Response {
             Cached::new("application/json", REVALIDATE, json.into_bytes())
         })
         .respond(&headers)
+}
+
+#[cfg(test)]
+mod tests {
+    //! Real responses fit the schemas the document shows (unknown fields are refused where
+    //! the schema is closed), so the document cannot drift from the views.
+    use super::*;
+    use axum::body::Body;
+    use axum::http::Request;
+    use http_body_util::BodyExt;
+    use serde::de::DeserializeOwned;
+    use tower::ServiceExt;
+
+    async fn fetch<T: DeserializeOwned>(request: Request<Body>) -> T {
+        let state = AppState::new(errdex_kb::index(), None);
+        let response = crate::app(state).oneshot(request).await.unwrap();
+        assert!(response.status().is_success(), "{}", response.status());
+        let body = response.into_body().collect().await.unwrap().to_bytes();
+        serde_json::from_slice(&body)
+            .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&body)))
+    }
+
+    fn get(uri: &str) -> Request<Body> {
+        Request::get(uri).body(Body::empty()).unwrap()
+    }
+
+    #[tokio::test]
+    async fn responses_fit_their_documented_schemas() {
+        let list: ListResponseSchema = fetch(get("/api/v1/errors")).await;
+        assert!(!list.errors.is_empty());
+        let _: EntrySchema = fetch(get("/api/v1/errors/anthropic/authentication-error")).await;
+        let _: SearchResponse = fetch(get("/api/v1/search?q=api+key")).await;
+        let diagnosis: DiagnosisSchema = fetch(
+            Request::post("/api/v1/diagnose")
+                .header("content-type", "application/json")
+                .body(Body::from(r#"{"text": "anthropic.AuthenticationError: Error code: 401 - {'type': 'error', 'error': {'type': 'authentication_error', 'message': 'invalid x-api-key'}}"}"#))
+                .unwrap(),
+        )
+        .await;
+        assert!(!diagnosis.matches.is_empty());
+        let _: crate::ops::Health = fetch(get("/healthz")).await;
+    }
 }

@@ -8,48 +8,12 @@ use crate::AppState;
 use askama::Template;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
-use serde::Deserialize;
-
-/// The diagnosis as JSON.
-fn run(state: &AppState, text: &str) -> Result<serde_json::Value, AppError> {
-    let _ = (state, text);
-    Err(AppError::Unavailable(
-        "diagnosis is not built into this server yet".into(),
-    ))
-}
+use errdex_entry::EntryId;
 
 pub fn diagnose_json(state: &AppState, text: &str) -> Result<Response, AppError> {
-    let value = run(state, text)?;
-    let matched = value["matches"].as_array().is_some_and(|m| !m.is_empty());
-    state.metrics().diagnosed(matched);
-    Ok(([(header::CACHE_CONTROL, "no-store")], axum::Json(value)).into_response())
-}
-
-#[derive(Debug, Deserialize)]
-struct Diagnosis {
-    text: String,
-    matches: Vec<Match>,
-    #[serde(default)]
-    suggestions: Vec<serde_json::Value>,
-}
-
-#[derive(Debug, Deserialize)]
-struct Match {
-    id: String,
-    title: String,
-    confidence: f64,
-    #[serde(default)]
-    quick_fix: String,
-    #[serde(default)]
-    evidence: Vec<Evidence>,
-}
-
-#[derive(Debug, Deserialize)]
-struct Evidence {
-    signal: String,
-    value: String,
-    start: Option<usize>,
-    end: Option<usize>,
+    let diagnosis = state.diagnoser().diagnose(text);
+    state.metrics().diagnosed(!diagnosis.matches.is_empty());
+    Ok(([(header::CACHE_CONTROL, "no-store")], axum::Json(diagnosis)).into_response())
 }
 
 struct MatchRow {
@@ -92,19 +56,12 @@ pub fn results_page(state: &AppState, text: &str) -> Result<Vec<u8>, AppError> {
             empty_input: true,
         });
     }
-    let value = run(state, text)?;
-    let diagnosis: Diagnosis = serde_json::from_value(value)
-        .map_err(|e| AppError::Internal(format!("diagnosis JSON: {e}")))?;
+    let diagnosis = state.diagnoser().diagnose(text);
     state.metrics().diagnosed(!diagnosis.matches.is_empty());
     let spans: Vec<(usize, usize)> = diagnosis
         .matches
         .first()
-        .map(|m| {
-            m.evidence
-                .iter()
-                .filter_map(|e| Some((e.start?, e.end?)))
-                .collect()
-        })
+        .map(|m| m.evidence.iter().map(|e| (e.start, e.end)).collect())
         .unwrap_or_default();
     let top = diagnosis.matches.first();
     let page = ResultsPage {
@@ -113,14 +70,14 @@ pub fn results_page(state: &AppState, text: &str) -> Result<Vec<u8>, AppError> {
         top_quick_fix: top
             .map(|m| crate::markdown::to_html(&m.quick_fix))
             .unwrap_or_default(),
-        top_href: top.map(|m| href(&m.id)).unwrap_or_default(),
+        top_href: top.map(|m| entry_href(&m.id)).unwrap_or_default(),
         top_title: top.map(|m| m.title.clone()).unwrap_or_default(),
         matches: diagnosis
             .matches
             .iter()
             .map(|m| MatchRow {
-                href: href(&m.id),
-                id: m.id.clone(),
+                href: entry_href(&m.id),
+                id: m.id.to_string(),
                 title: m.title.clone(),
                 percent: (m.confidence.clamp(0.0, 1.0) * 100.0).round() as u32,
                 evidence: m
@@ -130,39 +87,25 @@ pub fn results_page(state: &AppState, text: &str) -> Result<Vec<u8>, AppError> {
                     .collect(),
             })
             .collect(),
-        suggestions: diagnosis.suggestions.iter().map(suggestion).collect(),
+        suggestions: diagnosis
+            .suggestions
+            .iter()
+            .map(|id| suggestion(state, id))
+            .collect(),
         empty_input: false,
     };
     render(&page)
 }
 
-fn href(id: &str) -> String {
-    id.parse()
-        .map(|id| entry_href(&id))
-        .unwrap_or_else(|_| format!("/search?q={}", id))
-}
-
-/// A suggestion is a string or an object with an `id` or a `query`; shown as a link when
-/// it leads somewhere.
-fn suggestion(value: &serde_json::Value) -> Suggestion {
-    let text_of = |keys: &[&str]| {
-        keys.iter()
-            .find_map(|k| value.get(*k).and_then(|v| v.as_str()))
-            .map(str::to_string)
-    };
-    if let Some(s) = value.as_str() {
-        return Suggestion {
-            text: s.to_string(),
-            href: None,
-        };
-    }
-    let id = text_of(&["id"]);
-    let text = text_of(&["message", "text", "title", "reason"])
-        .or_else(|| id.clone())
-        .unwrap_or_else(|| value.to_string());
+/// A near entry, by title when the index has it.
+fn suggestion(state: &AppState, id: &EntryId) -> Suggestion {
+    let title = state.index().get(id).map(|e| e.title.as_str());
     Suggestion {
-        href: id.as_deref().map(href),
-        text,
+        text: match title {
+            Some(t) => format!("{t} ({id})"),
+            None => id.to_string(),
+        },
+        href: Some(entry_href(id)),
     }
 }
 

@@ -24,6 +24,7 @@ pub use error::AppError;
 use axum::extract::DefaultBodyLimit;
 use axum::http::{HeaderValue, Request};
 use axum::{middleware, Router};
+use errdex_diagnose::Diagnoser;
 use errdex_entry::{Index, Kind, Provider};
 use errdex_search::Searcher;
 use errdex_store::{Store, StoreError};
@@ -50,6 +51,7 @@ struct Inner {
     index: &'static Index,
     store: Option<Store>,
     searcher: OnceLock<Result<Searcher, String>>,
+    diagnoser: OnceLock<Diagnoser>,
     pages: pages::Pages,
     metrics: metrics::Metrics,
 }
@@ -61,6 +63,7 @@ impl AppState {
             index,
             store,
             searcher: OnceLock::new(),
+            diagnoser: OnceLock::new(),
             pages: pages::Pages::new(index.entries.len(), Provider::ALL.len(), Kind::ALL.len()),
             metrics: metrics::Metrics::default(),
         }))
@@ -80,6 +83,13 @@ impl AppState {
             .get_or_init(|| Searcher::new(&self.0.index.entries).map_err(|e| e.to_string()))
             .as_ref()
             .map_err(|e| AppError::Internal(e.clone()))
+    }
+
+    /// Built on first use, so that start-up stays instant.
+    fn diagnoser(&self) -> &Diagnoser {
+        self.0
+            .diagnoser
+            .get_or_init(|| Diagnoser::new(self.0.index))
     }
 
     fn api_entry(&self, n: usize) -> &cache::Slot {

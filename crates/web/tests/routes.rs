@@ -576,3 +576,96 @@ fn regex_lite_replace(html: &str) -> String {
     let revision = &errdex_kb::index().revision;
     out.replace(revision.as_str(), "REVISION")
 }
+
+/// A real traceback: the Python SDK's output for a 401, captured from the real SDK.
+const ANTHROPIC_401: &str = include_str!("fixtures/anthropic-401.txt");
+
+#[tokio::test]
+async fn the_api_diagnoses_a_real_traceback() {
+    let body = serde_json::to_vec(&serde_json::json!({ "text": ANTHROPIC_401 })).unwrap();
+    let a = send(post("/api/v1/diagnose", "application/json", body)).await;
+    assert_eq!(a.status, StatusCode::OK, "{}", a.text());
+    assert_eq!(a.headers[header::CACHE_CONTROL], "no-store");
+    let json = a.json();
+    let top = &json["matches"][0];
+    assert_eq!(top["id"], ENTRY, "{json}");
+    for field in ["provider", "kind", "title", "confidence", "evidence"] {
+        assert!(!top[field].is_null(), "{field}");
+    }
+    assert!(json["facts"].is_object());
+
+    let body =
+        serde_json::to_vec(&serde_json::json!({ "text": "the weather is nice today" })).unwrap();
+    let json = send(post("/api/v1/diagnose", "application/json", body))
+        .await
+        .json();
+    assert_eq!(json["matches"], serde_json::json!([]), "{json}");
+}
+
+fn form(text: &str) -> String {
+    let mut out = String::from("text=");
+    for b in text.bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' => out.push(b as char),
+            b' ' => out.push('+'),
+            _ => out.push_str(&format!("%{b:02X}")),
+        }
+    }
+    out
+}
+
+#[tokio::test]
+async fn the_form_shows_matches_evidence_and_the_quick_fix() {
+    let a = send(post(
+        "/diagnose",
+        "application/x-www-form-urlencoded",
+        form(ANTHROPIC_401),
+    ))
+    .await;
+    assert_eq!(a.status, StatusCode::OK, "{}", a.text());
+    assert_eq!(a.headers[header::CACHE_CONTROL], "no-store");
+    let html = a.text();
+    assert!(
+        html.contains("Most likely: <a href=\"/errors/anthropic/authentication-error\">"),
+        "{html}"
+    );
+    assert!(html.contains("<mark>"), "evidence is highlighted");
+    assert!(html.contains("<meter"));
+    assert!(html.contains("class=\"quick-fix\""));
+
+    let html = send(post(
+        "/diagnose",
+        "application/x-www-form-urlencoded",
+        form("the weather is nice today"),
+    ))
+    .await
+    .text();
+    assert!(html.contains("No match"), "{html}");
+    let html = send(post(
+        "/diagnose",
+        "application/x-www-form-urlencoded",
+        "text=",
+    ))
+    .await
+    .text();
+    assert!(html.contains("nothing to diagnose"), "{html}");
+}
+
+#[tokio::test]
+async fn pasted_keys_are_shown_redacted() {
+    let key = "sk-ant-api03-AbCdEfGhIjKlMnOpQrStUvWxYz0123456789AbCdEfGhIjKlMnOpQrStUvWxYz0123456789-AbCdEfGhIjKlAA";
+    let text = format!("{ANTHROPIC_401}\nANTHROPIC_API_KEY={key}\n");
+    let html = send(post(
+        "/diagnose",
+        "application/x-www-form-urlencoded",
+        form(&text),
+    ))
+    .await
+    .text();
+    assert!(!html.contains(key));
+    let body = serde_json::to_vec(&serde_json::json!({ "text": text })).unwrap();
+    let json = send(post("/api/v1/diagnose", "application/json", body))
+        .await
+        .text();
+    assert!(!json.contains(key));
+}
