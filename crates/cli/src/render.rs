@@ -142,7 +142,11 @@ pub fn entry(e: &Entry, out: &Output) -> String {
         })
         .collect();
     let mut compat = compat;
-    if let Some(run) = e.verification_run.as_deref().filter(|r| !r.tested_on.is_empty()) {
+    if let Some(run) = e
+        .verification_run
+        .as_deref()
+        .filter(|r| !r.tested_on.is_empty())
+    {
         compat.push_str(&format!("{INDENT}tested on {}\n", run.tested_on.join(", ")));
     }
     section(&mut page, out, "Compatibility", &compat);
@@ -158,7 +162,11 @@ pub fn entry(e: &Entry, out: &Output) -> String {
     let mut verified = wrap(&verified, INDENT, INDENT);
     if let Some(run) = e.verification_run.as_deref() {
         for failed in &run.failed_steps {
-            verified.push_str(&wrap(failed, &format!("{INDENT}- "), &format!("{INDENT}  ")));
+            verified.push_str(&wrap(
+                failed,
+                &format!("{INDENT}- "),
+                &format!("{INDENT}  "),
+            ));
         }
         verified.push_str(&format!(
             "{INDENT}{}\n",

@@ -233,9 +233,12 @@ impl<'a> EntryView<'a> {
             verification: {
                 let (status, date, sdk, reason) = match &entry.verification {
                     Verification::NotRun => ("not_run", None, None, None),
-                    Verification::Passed { date, sdk } | Verification::Failed { date, sdk } => {
-                        (entry.verification.label(), Some(date.as_str()), Some(sdk.as_str()), None)
-                    }
+                    Verification::Passed { date, sdk } | Verification::Failed { date, sdk } => (
+                        entry.verification.label(),
+                        Some(date.as_str()),
+                        Some(sdk.as_str()),
+                        None,
+                    ),
                     Verification::Unverifiable { reason } => {
                         ("unverifiable", None, None, Some(reason.as_str()))
                     }
