@@ -39,6 +39,8 @@ pub enum Command {
     Scan(ScanArgs),
     /// Run a command, pass its output through, and diagnose it when it fails.
     Run(RunArgs),
+    /// Check the API-key variables in the environment and .env files, without printing a key.
+    Doctor(DoctorArgs),
     /// Serve HTTP that answers like the providers' APIs, one error scenario per base URL.
     Mock(MockArgs),
     /// Run every entry's examples with the real SDKs against the mock and record the result.
@@ -101,6 +103,63 @@ pub struct CheckArgs {
 }
 
 #[derive(Debug, Args)]
+pub struct MockArgs {
+    /// Address to listen on (port 0: any free port, printed at start).
+    #[arg(long, default_value = "127.0.0.1:8787")]
+    pub addr: std::net::SocketAddr,
+    /// Print every provider with its scenarios and exit.
+    #[arg(long)]
+    pub list: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct VerifyArgs {
+    /// Only this entry (`<provider>/<slug>`).
+    #[arg(long, conflicts_with = "provider")]
+    pub entry: Option<String>,
+    /// Only this provider's entries.
+    #[arg(long, value_parser = parse_provider)]
+    pub provider: Option<Provider>,
+    /// Print the results as JSON instead of the table.
+    #[arg(long)]
+    pub json: bool,
+    /// Entries verified at the same time.
+    #[arg(long, default_value_t = 2)]
+    pub jobs: usize,
+    /// Also verify with these SDK versions, e.g. `anthropic=0.40.0,2.12.0` (repeatable).
+    #[arg(long = "sdk-versions", value_name = "PKG=V1,V2")]
+    pub sdk_versions: Vec<String>,
+    /// Only create the SDK environments of the lock file (what CI does before the tests).
+    #[arg(long)]
+    pub prepare: bool,
+    /// The knowledge-base folder.
+    #[arg(long, default_value = "kb")]
+    pub kb: PathBuf,
+    /// Where the records and the lock file live.
+    #[arg(long, default_value = "verification")]
+    pub records: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct DoctorArgs {
+    /// Also read this dotenv file (after ./.env and ./.env.local); repeatable.
+    #[arg(long = "env-file", value_name = "PATH")]
+    pub env_files: Vec<PathBuf>,
+    /// Send each key found to its provider's own API host (or loopback) with one model-list request.
+    #[arg(long)]
+    pub online: bool,
+    /// With --online, also send keys to this host when a base-URL variable names it; repeatable.
+    #[arg(long = "allow-host", value_name = "HOST", requires = "online")]
+    pub allow_hosts: Vec<String>,
+    /// Demand this provider's key (reported missing when absent) and report only the providers named; repeatable.
+    #[arg(long, value_parser = parse_provider)]
+    pub provider: Vec<Provider>,
+    /// Print the findings as JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
 pub struct DiagnoseArgs {
     /// The file to diagnose; `-` or nothing reads standard input.
     #[arg(conflicts_with = "batch")]
@@ -139,44 +198,6 @@ pub struct RunArgs {
         value_name = "CMD"
     )]
     pub command: Vec<std::ffi::OsString>,
-}
-
-#[derive(Debug, Args)]
-pub struct MockArgs {
-    /// Address to listen on (port 0: any free port, printed at start).
-    #[arg(long, default_value = "127.0.0.1:8787")]
-    pub addr: std::net::SocketAddr,
-    /// Print every provider with its scenarios and exit.
-    #[arg(long)]
-    pub list: bool,
-}
-
-#[derive(Debug, Args)]
-pub struct VerifyArgs {
-    /// Only this entry (`<provider>/<slug>`).
-    #[arg(long, conflicts_with = "provider")]
-    pub entry: Option<String>,
-    /// Only this provider's entries.
-    #[arg(long, value_parser = parse_provider)]
-    pub provider: Option<Provider>,
-    /// Print the results as JSON instead of the table.
-    #[arg(long)]
-    pub json: bool,
-    /// Entries verified at the same time.
-    #[arg(long, default_value_t = 2)]
-    pub jobs: usize,
-    /// Also verify with these SDK versions, e.g. `anthropic=0.40.0,2.12.0` (repeatable).
-    #[arg(long = "sdk-versions", value_name = "PKG=V1,V2")]
-    pub sdk_versions: Vec<String>,
-    /// Only create the SDK environments of the lock file (what CI does before the tests).
-    #[arg(long)]
-    pub prepare: bool,
-    /// The knowledge-base folder.
-    #[arg(long, default_value = "kb")]
-    pub kb: PathBuf,
-    /// Where the records and the lock file live.
-    #[arg(long, default_value = "verification")]
-    pub records: PathBuf,
 }
 
 pub fn parse_provider(text: &str) -> Result<Provider, String> {

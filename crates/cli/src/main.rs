@@ -20,6 +20,7 @@ fn main() -> ExitCode {
         cli::Command::Diagnose(args) => cmd::diagnose::run(args, &out),
         cli::Command::Scan(args) => cmd::scan::run(args, &out),
         cli::Command::Run(args) => cmd::run::run(args, &out),
+        cli::Command::Doctor(args) => cmd::doctor::run(args, &out),
         cli::Command::Mock(args) => cmd::mock::run(args, &out),
         cli::Command::Verify(args) => cmd::verify::run(args, &out),
     };

@@ -6,8 +6,9 @@ use std::fmt;
 macro_rules! vocabulary {
     ($(#[$doc:meta])* $name:ident { $($variant:ident => $text:literal),+ $(,)? }) => {
         $(#[$doc])*
+        /// Serialised as its taxonomy text (`azure-openai`, `missing_api_key`).
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-        pub enum $name { $($variant),+ }
+        pub enum $name { $(#[serde(rename = $text)] $variant),+ }
 
         impl $name {
             pub const ALL: &'static [$name] = &[$($name::$variant),+];
@@ -84,6 +85,18 @@ vocabulary! {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn serialises_as_the_taxonomy_text() {
+        assert_eq!(
+            serde_json::to_string(&Provider::AzureOpenai).unwrap(),
+            "\"azure-openai\""
+        );
+        assert_eq!(
+            serde_json::to_string(&Kind::MissingApiKey).unwrap(),
+            "\"missing_api_key\""
+        );
+    }
 
     #[test]
     fn every_value_round_trips_through_its_text() {

@@ -2,11 +2,12 @@
 
 pub mod check;
 pub mod diagnose;
+pub mod doctor;
 pub mod explain;
 pub mod list;
 pub mod mock;
 pub mod run;
 pub mod scan;
 pub mod search;
-pub mod verify;
 pub mod serve;
+pub mod verify;
