@@ -785,6 +785,7 @@ fn unindent(text: &str) -> String {
     text.lines().map(str::trim).collect::<Vec<_>>().join("\n")
 }
 
+#[derive(Debug)]
 struct Annotation {
     language: Language,
     role: Role,
