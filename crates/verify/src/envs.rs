@@ -13,7 +13,7 @@ pub const TSX_VERSION: &str = "4.23.15";
 
 #[derive(Debug, thiserror::Error)]
 pub enum EnvError {
-    #[error("cannot reach {registry} to install {what}: {detail}\n  errdex verify installs each SDK once into {cache}; check the network or proxy settings ({hint}) and run it again")]
+    #[error("cannot install {what}: {registry} could not be reached or has no such package ({detail})\n  errdex verify installs each SDK once into {cache}; check the package name, the network and the proxy settings ({hint}), then run it again")]
     Registry {
         registry: &'static str,
         what: String,
@@ -268,6 +268,9 @@ fn unreachable(output: &str) -> bool {
         "Temporary failure in name resolution",
         "Name or service not known",
         "Could not fetch URL",
+        // pip with an unreachable index (or an unknown name) finds no version at all.
+        "(from versions: none)",
+        "E404",
         "ConnectionError",
         "ENOTFOUND",
         "ECONNREFUSED",
