@@ -278,11 +278,14 @@ pub fn extract(text: &str, search: &str) -> Extracted {
         let body = line_start + line_body_start(line);
         // A log prefix (timestamp, level, brackets) may stand before it; a bracket
         // prefix can also swallow it (`[XError]`), then it does not start the line.
-        let starts_line = body <= m.start()
-            && text[body..m.start()]
-                .trim()
-                .trim_end_matches(':')
-                .is_empty();
+        let starts_line = body <= m.start() && {
+            // What stands between: nothing, or one logger name (`worker[42]:`).
+            let prefix = text[body..m.start()].trim();
+            prefix.is_empty()
+                || (prefix.ends_with(':')
+                    && prefix.len() <= 48
+                    && !prefix.contains(char::is_whitespace))
+        };
         if starts_line && x.chain.last().map(|f| &f.value) != Some(&found.value) {
             x.chain.push(found.clone());
         }

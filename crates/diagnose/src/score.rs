@@ -35,6 +35,26 @@ pub const GENERIC_CODES: &[&str] = &[
     "bad_request",
 ];
 
+/// Language builtins that entries may list (the anthropic SDK raises `TypeError` for a
+/// missing key) but that never identify an error by themselves.
+const BUILTIN_CLASSES: &[&str] = &[
+    "Error",
+    "Exception",
+    "TypeError",
+    "ValueError",
+    "KeyError",
+    "RuntimeError",
+    "AttributeError",
+    "ImportError",
+    "ModuleNotFoundError",
+    "OSError",
+    "IOError",
+    "ConnectionError",
+    "TimeoutError",
+    "AssertionError",
+    "NotImplementedError",
+];
+
 /// The weight of each kind of evidence (see the module documentation).
 mod w {
     pub const LITERAL_LONG: f32 = 0.8;
@@ -312,14 +332,17 @@ pub(crate) fn diagnose(d: &Diagnoser, text: String) -> Diagnosis {
                 if qualified && exc.class == e.value {
                     continue; // counted by the automaton
                 }
-                let same_sdk = match (&x.sdk, qualified) {
-                    (_, true) => {
-                        module_provider(&e.value).is_some_and(|(p, _)| p == entry.provider)
-                            && exc.class.split('.').next() == e.value.split('.').next()
-                    }
-                    (Some(sdk), false) => sdk.sdk == exc.sdk,
-                    (None, false) => false,
-                };
+                // A builtin class (`TypeError`, Node's `Error`) says nothing about which
+                // error it is: any bug raises it.
+                let same_sdk = !BUILTIN_CLASSES.contains(&short)
+                    && match (&x.sdk, qualified) {
+                        (_, true) => {
+                            module_provider(&e.value).is_some_and(|(p, _)| p == entry.provider)
+                                && exc.class.split('.').next() == e.value.split('.').next()
+                        }
+                        (Some(sdk), false) => sdk.sdk == exc.sdk,
+                        (None, false) => false,
+                    };
                 let c = cands.entry(at).or_default();
                 if same_sdk {
                     c.specific = true;
