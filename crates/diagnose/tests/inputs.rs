@@ -249,3 +249,24 @@ fn a_key_in_the_input_never_reaches_the_output() {
     assert!(!json.contains(&key[20..60]), "{json}");
     assert_eq!(top(&d), AUTH);
 }
+
+/// Two entries that differ only by SDK range: the visible version decides.
+#[test]
+fn version_aware_choice() {
+    let message = "RateLimitError: You exceeded your current quota, please check your plan and billing details.";
+    let v0 = format!("  File \"/venv/lib/python3.9/site-packages/openai/api_requestor.py\", line 775, in _interpret_response_line\n{message}");
+    let v1 = format!("  File \"/venv/lib/python3.11/site-packages/openai/_base_client.py\", line 1055, in post\n{message}");
+    let d0 = diagnoser().diagnose(&v0);
+    let d1 = diagnoser().diagnose(&v1);
+    assert_eq!(top(&d0), "openai/insufficient-quota-v0");
+    assert_eq!(d0.facts.sdk_version.as_deref(), Some("<1.0"));
+    assert_eq!(top(&d1), "openai/insufficient-quota");
+    assert_eq!(d1.facts.sdk_version.as_deref(), Some(">=1.0"));
+    // The other one is the runner-up.
+    assert_eq!(
+        d0.matches.get(1).map(|m| m.id.to_string()).as_deref(),
+        Some("openai/insufficient-quota")
+    );
+    let d = diagnoser().diagnose("openai==0.28.1\nRateLimitError: You exceeded your current quota, please check your plan and billing details.");
+    assert_eq!(top(&d), "openai/insufficient-quota-v0");
+}
