@@ -159,16 +159,153 @@ fn regexes() -> &'static Regexes {
     })
 }
 
+/// Words without which a regex cannot match: the regexes run only on the lines that hold
+/// one (a traceback's frames hold none), which keeps extraction well under the cost of
+/// scanning the whole text once per regex.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Gate {
+    Exception,
+    EnvVar,
+    BodyField,
+    SdkVersion,
+}
+
+pub(crate) const GATES: &[(&str, Gate)] = &[
+    ("Error", Gate::Exception),
+    ("Exception", Gate::Exception),
+    ("Exhausted", Gate::Exception),
+    ("Timeout", Gate::Exception),
+    ("Interrupt", Gate::Exception),
+    ("Denied", Gate::Exception),
+    ("APIRemovedInV1", Gate::Exception),
+    ("Unavailable", Gate::Exception),
+    ("_API_KEY", Gate::EnvVar),
+    ("_API_TOKEN", Gate::EnvVar),
+    ("_AUTH_TOKEN", Gate::EnvVar),
+    ("_ACCESS_KEY_ID", Gate::EnvVar),
+    ("_SECRET_ACCESS_KEY", Gate::EnvVar),
+    ("_BASE_URL", Gate::EnvVar),
+    ("_API_BASE", Gate::EnvVar),
+    ("_ENDPOINT", Gate::EnvVar),
+    ("_ADMIN_KEY", Gate::EnvVar),
+    ("_API_VERSION", Gate::EnvVar),
+    ("_ORG_ID", Gate::EnvVar),
+    ("_PROJECT_ID", Gate::EnvVar),
+    ("type", Gate::BodyField),
+    ("code", Gate::BodyField),
+    ("status", Gate::BodyField),
+    ("reason", Gate::BodyField),
+    ("openai", Gate::SdkVersion),
+    ("anthropic", Gate::SdkVersion),
+    ("groq", Gate::SdkVersion),
+    ("fireworks-ai", Gate::SdkVersion),
+    ("together", Gate::SdkVersion),
+    ("mistralai", Gate::SdkVersion),
+    ("cohere", Gate::SdkVersion),
+    ("google-genai", Gate::SdkVersion),
+    ("google-generativeai", Gate::SdkVersion),
+    ("litellm", Gate::SdkVersion),
+];
+
+pub(crate) struct Gated {
+    exception: Vec<(usize, usize)>,
+    env_var: Vec<(usize, usize)>,
+    body_field: Vec<(usize, usize)>,
+    sdk_version: Vec<(usize, usize)>,
+    /// Lines with a 3-digit number from 400 to 599 standing alone.
+    status: Vec<(usize, usize)>,
+    sdk_path: Option<(usize, usize)>,
+}
+
+fn line_of(text: &[u8], at: usize) -> (usize, usize) {
+    let start = memchr::memrchr(b'\n', &text[..at]).map_or(0, |i| i + 1);
+    let end = memchr::memchr(b'\n', &text[at..]).map_or(text.len(), |i| at + i);
+    (start, end)
+}
+
+fn push_line(lines: &mut Vec<(usize, usize)>, line: (usize, usize)) {
+    if lines.last() != Some(&line) && lines.len() < 512 {
+        lines.push(line);
+    }
+}
+
+impl Gated {
+    /// The lines with a status-like number; words and paths are added by the caller's
+    /// automaton pass (the diagnoser's one automaton holds [`GATES`] and [`SDK_PATHS`]).
+    pub(crate) fn new(text: &str) -> Gated {
+        let bytes = text.as_bytes();
+        let mut g = Gated {
+            exception: Vec::new(),
+            env_var: Vec::new(),
+            body_field: Vec::new(),
+            sdk_version: Vec::new(),
+            status: Vec::new(),
+            sdk_path: None,
+        };
+        let mut i = 0;
+        while i + 3 <= bytes.len() {
+            let b = bytes[i];
+            if (b == b'4' || b == b'5')
+                && bytes[i + 1].is_ascii_digit()
+                && bytes[i + 2].is_ascii_digit()
+                && (i == 0 || !bytes[i - 1].is_ascii_alphanumeric())
+                && bytes.get(i + 3).is_none_or(|c| !c.is_ascii_alphanumeric())
+            {
+                let line = line_of(bytes, i);
+                push_line(&mut g.status, line);
+                i = line.1;
+            }
+            i += 1;
+        }
+        g
+    }
+
+    /// A hit of `GATES[gate]` at `start..end`.
+    pub(crate) fn word(&mut self, text: &str, gate: usize, start: usize, end: usize) {
+        let (word, kind) = GATES[gate];
+        // Class names and variables are case-sensitive; body keys and packages are not.
+        if matches!(kind, Gate::Exception | Gate::EnvVar) && &text[start..end] != word {
+            return;
+        }
+        let line = line_of(text.as_bytes(), start);
+        let lines = match kind {
+            Gate::Exception => &mut self.exception,
+            Gate::EnvVar => &mut self.env_var,
+            Gate::BodyField => &mut self.body_field,
+            Gate::SdkVersion => &mut self.sdk_version,
+        };
+        push_line(lines, line);
+    }
+
+    /// A hit of `SDK_PATHS[row]` at `start`: the earliest row of the table wins.
+    pub(crate) fn sdk_path(&mut self, row: usize, start: usize) {
+        if self.sdk_path.is_none_or(|(r, _)| row < r) {
+            self.sdk_path = Some((row, start));
+        }
+    }
+}
+
+/// `re`'s captures on the given lines, with offsets into the whole text.
+fn on_lines<'t>(
+    re: &'t Regex,
+    text: &'t str,
+    lines: &'t [(usize, usize)],
+) -> impl Iterator<Item = (usize, regex::Captures<'t>)> + 't {
+    lines
+        .iter()
+        .flat_map(move |&(s, e)| re.captures_iter(&text[s..e]).map(move |c| (s, c)))
+}
+
 /// Package paths that tell the SDK (and sometimes its major version) from frames. The
 /// first matching row wins, so specific paths come first.
-struct SdkPath {
-    pattern: &'static str,
+pub(crate) struct SdkPath {
+    pub(crate) pattern: &'static str,
     sdk: &'static str,
     language: Language,
     version: Option<&'static str>,
 }
 
-const SDK_PATHS: &[SdkPath] = &[
+pub(crate) const SDK_PATHS: &[SdkPath] = &[
     // openai 1.x moved the transport into _base_client.py; 0.x had api_requestor.py and
     // api_resources/ (issue 3; openai-python 0.28 and 1.0 source trees).
     SdkPath {
@@ -265,22 +402,24 @@ const SDK_PATHS: &[SdkPath] = &[
 
 /// Extracts every fact from `text` (already normalised and redacted). `search` is `text`
 /// with `\` read as `/` (same length), for path matching.
-pub fn extract(text: &str, search: &str) -> Extracted {
+pub(crate) fn extract(text: &str, search: &str, g: &Gated) -> Extracted {
     let r = regexes();
     let mut x = Extracted::default();
 
     // Exceptions: every class mentioned; those starting a line form the chain.
-    for caps in r.exception.captures_iter(text).take(256) {
+    for (at, caps) in on_lines(&r.exception, text, &g.exception).take(256) {
         let m = caps.get(1).expect("group 1");
-        let found = Found::new(m.as_str().to_string(), m.start(), m.end());
-        let line_start = text[..m.start()].rfind('\n').map_or(0, |i| i + 1);
+        let (start, end) = (at + m.start(), at + m.end());
+        let found = Found::new(m.as_str().to_string(), start, end);
+        let m = Found::new((), start, end);
+        let line_start = text[..m.start].rfind('\n').map_or(0, |i| i + 1);
         let line = &text[line_start..];
         let body = line_start + line_body_start(line);
         // A log prefix (timestamp, level, brackets) may stand before it; a bracket
         // prefix can also swallow it (`[XError]`), then it does not start the line.
-        let starts_line = body <= m.start() && {
+        let starts_line = body <= m.start && {
             // What stands between: nothing, or one logger name (`worker[42]:`).
-            let prefix = text[body..m.start()].trim();
+            let prefix = text[body..m.start].trim();
             prefix.is_empty()
                 || (prefix.ends_with(':')
                     && prefix.len() <= 48
@@ -292,15 +431,13 @@ pub fn extract(text: &str, search: &str) -> Extracted {
         x.mentioned.push(found);
     }
 
-    x.status = r
-        .status
-        .captures_iter(text)
-        .filter_map(|caps| caps.iter().skip(1).flatten().next())
-        .filter_map(|m| {
+    x.status = on_lines(&r.status, text, &g.status)
+        .filter_map(|(at, caps)| caps.iter().skip(1).flatten().next().map(|m| (at, m)))
+        .filter_map(|(at, m)| {
             let n: u16 = m.as_str().parse().ok()?;
             (400..=599)
                 .contains(&n)
-                .then(|| Found::new(n, m.start(), m.end()))
+                .then(|| Found::new(n, at + m.start(), at + m.end()))
         })
         .next();
 
@@ -331,18 +468,22 @@ pub fn extract(text: &str, search: &str) -> Extracted {
         }
     }
 
-    for caps in r.env_var.captures_iter(text).take(64) {
+    for (at, caps) in on_lines(&r.env_var, text, &g.env_var).take(64) {
         let m = caps.get(1).expect("group 1");
         if !x.env_vars.iter().any(|h| h.value == m.as_str()) {
-            x.env_vars
-                .push(Found::new(m.as_str().to_string(), m.start(), m.end()));
+            x.env_vars.push(Found::new(
+                m.as_str().to_string(),
+                at + m.start(),
+                at + m.end(),
+            ));
         }
     }
 
-    for caps in r.body_field.captures_iter(text).take(256) {
+    for (at, caps) in on_lines(&r.body_field, text, &g.body_field).take(256) {
         let key = caps.get(1).expect("key").as_str().to_ascii_lowercase();
         let m = caps.get(2).expect("value");
-        let value = m.as_str().trim_end_matches(['.', '\\']);
+        let m = Found::new(m.as_str(), at + m.start(), at + m.end());
+        let value = m.value.trim_end_matches(['.', '\\']);
         if matches!(
             value.to_ascii_lowercase().as_str(),
             "none" | "null" | "undefined"
@@ -351,12 +492,12 @@ pub fn extract(text: &str, search: &str) -> Extracted {
         }
         x.body.push(BodyField {
             key,
-            value: Found::new(value.to_string(), m.start(), m.start() + value.len()),
+            value: Found::new(value.to_string(), m.start, m.start + value.len()),
         });
     }
 
     x.language = language(text, search, &x);
-    x.sdk = sdk_hint(text, search, &x);
+    x.sdk = sdk_hint(text, g, &x);
     x
 }
 
@@ -410,9 +551,21 @@ fn language(text: &str, search: &str, x: &Extracted) -> Option<Language> {
     }
 }
 
-fn sdk_hint(text: &str, search: &str, x: &Extracted) -> Option<SdkHint> {
+/// `<1.0` and `>=1.0` as version sets, computed once.
+fn major_range(req: &str) -> VersionSet {
+    static SETS: OnceLock<(VersionSet, VersionSet)> = OnceLock::new();
+    let (below, from) =
+        SETS.get_or_init(|| (VersionSet::from_req("<1.0"), VersionSet::from_req(">=1.0")));
+    match req {
+        "<1.0" => *below,
+        ">=1.0" => *from,
+        other => VersionSet::from_req(other),
+    }
+}
+
+fn sdk_hint(text: &str, g: &Gated, x: &Extracted) -> Option<SdkHint> {
     // An explicit version (`openai==0.28.1`, `anthropic@0.40.0`) is the best hint.
-    if let Some(caps) = regexes().sdk_version.captures(text) {
+    if let Some((at, caps)) = on_lines(&regexes().sdk_version, text, &g.sdk_version).next() {
         let (name, version) = (caps.get(1).unwrap(), caps.get(2).unwrap());
         let lower = name.as_str().to_ascii_lowercase();
         let sdk = SDK_PATHS
@@ -432,9 +585,9 @@ fn sdk_hint(text: &str, search: &str, x: &Extracted) -> Option<SdkHint> {
                 version: Some(version.as_str().to_string()),
                 versions,
                 evidence: Found::new(
-                    caps.get(0).unwrap().as_str().trim().to_string(),
-                    name.start(),
-                    version.end(),
+                    text[at + name.start()..at + version.end()].to_string(),
+                    at + name.start(),
+                    at + version.end(),
                 ),
             });
         }
@@ -455,7 +608,7 @@ fn sdk_hint(text: &str, search: &str, x: &Extracted) -> Option<SdkHint> {
             sdk: "openai",
             language: Language::Python,
             version: Some(range.to_string()),
-            versions: VersionSet::from_req(range),
+            versions: major_range(range),
             evidence: e.clone(),
         });
     }
@@ -465,7 +618,7 @@ fn sdk_hint(text: &str, search: &str, x: &Extracted) -> Option<SdkHint> {
             sdk: "openai",
             language: Language::Python,
             version: Some(">=1.0".to_string()),
-            versions: VersionSet::from_req(">=1.0"),
+            versions: major_range(">=1.0"),
             evidence: Found::new(
                 "APIRemovedInV1".to_string(),
                 at,
@@ -473,23 +626,19 @@ fn sdk_hint(text: &str, search: &str, x: &Extracted) -> Option<SdkHint> {
             ),
         });
     }
-    let lower = search.to_ascii_lowercase();
-    for p in SDK_PATHS {
-        if let Some(at) = lower.find(p.pattern) {
-            return Some(SdkHint {
-                sdk: p.sdk,
-                language: p.language,
-                version: p.version.map(str::to_string),
-                versions: p.version.map_or(VersionSet::ALL, VersionSet::from_req),
-                evidence: Found::new(
-                    search[at..at + p.pattern.len()].to_string(),
-                    at,
-                    at + p.pattern.len(),
-                ),
-            });
-        }
-    }
-    None
+    let (row, at) = g.sdk_path?;
+    let p = &SDK_PATHS[row];
+    Some(SdkHint {
+        sdk: p.sdk,
+        language: p.language,
+        version: p.version.map(str::to_string),
+        versions: p.version.map_or(VersionSet::ALL, major_range),
+        evidence: Found::new(
+            text[at..at + p.pattern.len()].to_string(),
+            at,
+            at + p.pattern.len(),
+        ),
+    })
 }
 
 #[cfg(test)]
@@ -497,7 +646,25 @@ mod tests {
     use super::*;
 
     fn ex(text: &str) -> Extracted {
-        extract(text, &text.replace('\\', "/"))
+        let search = text.replace('\\', "/");
+        let mut g = Gated::new(text);
+        let words = GATES
+            .iter()
+            .map(|(w, _)| *w)
+            .chain(SDK_PATHS.iter().map(|p| p.pattern));
+        let ac = aho_corasick::AhoCorasickBuilder::new()
+            .ascii_case_insensitive(true)
+            .build(words)
+            .unwrap();
+        for hit in ac.find_overlapping_iter(&search) {
+            let i = hit.pattern().as_usize();
+            if i < GATES.len() {
+                g.word(text, i, hit.start(), hit.end());
+            } else {
+                g.sdk_path(i - GATES.len(), hit.start());
+            }
+        }
+        extract(text, &search, &g)
     }
 
     #[test]

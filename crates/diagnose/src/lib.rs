@@ -151,11 +151,30 @@ struct CompiledException {
 /// What a pattern of the automaton stands for.
 #[derive(Debug, Clone)]
 enum Pattern {
-    Literal { entry: usize },
-    Class { entries: Vec<usize>, class: String },
-    Code { code: String },
-    Provider { fact: usize },
-    KeyPrefix { provider: Provider },
+    Literal {
+        entry: usize,
+    },
+    Class {
+        entries: Vec<usize>,
+        class: String,
+    },
+    Code {
+        code: String,
+    },
+    Provider {
+        fact: usize,
+    },
+    KeyPrefix {
+        provider: Provider,
+    },
+    /// A word of [`facts::GATES`]: which lines the fact regexes need to read.
+    Gate {
+        gate: usize,
+    },
+    /// A package path of [`facts::SDK_PATHS`].
+    SdkPath {
+        row: usize,
+    },
 }
 
 impl Diagnoser {
@@ -259,6 +278,14 @@ impl Diagnoser {
                     patterns.push(Pattern::KeyPrefix { provider });
                 }
             }
+        }
+        for gate in 0..facts::GATES.len() {
+            texts.push(facts::GATES[gate].0.to_string());
+            patterns.push(Pattern::Gate { gate });
+        }
+        for (row, path) in facts::SDK_PATHS.iter().enumerate() {
+            texts.push(path.pattern.to_string());
+            patterns.push(Pattern::SdkPath { row });
         }
         let automaton = AhoCorasickBuilder::new()
             .ascii_case_insensitive(true)

@@ -195,7 +195,22 @@ pub(crate) fn diagnose(d: &Diagnoser, text: String) -> Diagnosis {
     } else {
         text.as_str().into()
     };
-    let x = facts::extract(&text, &search);
+    // One pass of the automaton: entry signals, provider clues, and the words that tell
+    // the fact extractors which lines to read.
+    let hits: Vec<(usize, usize, usize)> = d
+        .automaton
+        .find_overlapping_iter(search.as_ref())
+        .map(|h| (h.pattern().as_usize(), h.start(), h.end()))
+        .collect();
+    let mut gated = facts::Gated::new(&text);
+    for &(p, start, end) in &hits {
+        match d.patterns[p] {
+            Pattern::Gate { gate } => gated.word(&text, gate, start, end),
+            Pattern::SdkPath { row } => gated.sdk_path(row, start),
+            _ => {}
+        }
+    }
+    let x = facts::extract(&text, &search, &gated);
     let bytes = search.as_bytes();
     let raised = x.raised().cloned();
 
@@ -203,12 +218,11 @@ pub(crate) fn diagnose(d: &Diagnoser, text: String) -> Diagnosis {
     let mut votes: Vec<Vote> = Vec::new();
     let mut code_hits: Vec<(String, Evidence, bool)> = Vec::new();
 
-    for hit in d.automaton.find_overlapping_iter(search.as_ref()) {
-        let (start, end) = (hit.start(), hit.end());
+    for &(pattern, start, end) in &hits {
         let before = start.checked_sub(1).map(|i| bytes[i]);
         let after = bytes.get(end).copied();
         let matched = &text[start..end];
-        match &d.patterns[hit.pattern().as_usize()] {
+        match &d.patterns[pattern] {
             Pattern::Literal { entry } => {
                 let weight = if end - start >= 10 {
                     w::LITERAL_LONG
@@ -268,6 +282,7 @@ pub(crate) fn diagnose(d: &Diagnoser, text: String) -> Diagnosis {
                     evidence: ev(f.clue.signal(), matched, start, end),
                 });
             }
+            Pattern::Gate { .. } | Pattern::SdkPath { .. } => {}
             Pattern::KeyPrefix { provider } => {
                 if before.is_some_and(|b| b.is_ascii_alphanumeric()) {
                     continue;

@@ -68,17 +68,36 @@ pub fn find_secrets(text: &str) -> Vec<Secret> {
     let m = matchers();
     let mut found: Vec<Secret> = Vec::new();
 
-    // Known formats: one regex, alternatives ordered longest prefix first.
-    if m.prefixes.is_match(text) {
-        for hit in m.formats.find_iter(text) {
-            if followed_by_mask(text, hit.end()) {
+    // One pass of one automaton finds every word that can start or label a secret.
+    let bytes = text.as_bytes();
+    let mut prefix_lines: Vec<(usize, &str)> = Vec::new();
+    let mut label_lines: Vec<(usize, &str)> = Vec::new();
+    let mut context_ends: Vec<usize> = Vec::new();
+    for hit in m.words.find_overlapping_iter(text) {
+        let (word, flags) = m.word_flags[hit.pattern().as_usize()];
+        if flags & PREFIX != 0 && &text[hit.start()..hit.end()] == word {
+            push_line(&mut prefix_lines, text, bytes, hit.start());
+        }
+        if flags & LABEL != 0 {
+            push_line(&mut label_lines, text, bytes, hit.start());
+        }
+        if flags & CONTEXT != 0 {
+            context_ends.push(hit.end());
+        }
+    }
+
+    // Known formats: one regex, alternatives ordered longest prefix first, run only on
+    // the lines where a prefix occurs (most lines of a traceback have none).
+    for &(at, line) in &prefix_lines {
+        for hit in m.formats.find_iter(line) {
+            let (start, end) = (at + hit.start(), at + hit.end());
+            if followed_by_mask(text, end) {
                 continue;
             }
-            let token = hit.as_str();
-            let format = identify(token);
+            let format = identify(hit.as_str());
             found.push(Secret {
-                start: hit.start(),
-                end: hit.end(),
+                start,
+                end,
                 format: format.map(|f| f.name),
                 prefix_len: format.map_or(0, |f| f.prefix.len()),
             });
@@ -86,19 +105,20 @@ pub fn find_secrets(text: &str) -> Vec<Secret> {
     }
 
     // Secrets recognised by their label: bearer, headers, assignments, URL parameters.
-    if m.labels.is_match(text) {
-        for caps in m.labelled.captures_iter(text) {
+    for &(at, line) in &label_lines {
+        for caps in m.labelled.captures_iter(line) {
             // Three alternatives, one group each: take whichever matched.
             let Some(value) = caps.get(1).or_else(|| caps.get(2)).or_else(|| caps.get(3)) else {
                 continue;
             };
-            if followed_by_mask(text, value.end()) || is_placeholder(value.as_str()) {
+            let (start, end) = (at + value.start(), at + value.end());
+            if followed_by_mask(text, end) || is_placeholder(value.as_str()) {
                 continue;
             }
             let format = identify(value.as_str());
             found.push(Secret {
-                start: value.start(),
-                end: value.end(),
+                start,
+                end,
                 format: format.map(|f| f.name),
                 prefix_len: format.map_or(0, |f| f.prefix.len()),
             });
@@ -106,8 +126,8 @@ pub fn find_secrets(text: &str) -> Vec<Secret> {
     }
 
     // Long high-entropy tokens right after key/token/secret.
-    for hit in m.context_words.find_iter(text) {
-        if let Some((start, end)) = token_after(text, hit.end()) {
+    for end in context_ends {
+        if let Some((start, end)) = token_after(text, end) {
             found.push(Secret {
                 start,
                 end,
@@ -130,6 +150,26 @@ pub fn find_secrets(text: &str) -> Vec<Secret> {
         }
     }
     merged
+}
+
+const PREFIX: u8 = 1;
+const LABEL: u8 = 2;
+const CONTEXT: u8 = 4;
+
+/// Adds the line around `at` unless it is the last one added.
+fn push_line<'t>(lines: &mut Vec<(usize, &'t str)>, text: &'t str, bytes: &[u8], at: usize) {
+    let start = bytes[..at]
+        .iter()
+        .rposition(|&b| b == b'\n')
+        .map_or(0, |i| i + 1);
+    if lines.last().is_some_and(|(s, _)| *s == start) {
+        return;
+    }
+    let end = bytes[at..]
+        .iter()
+        .position(|&b| b == b'\n')
+        .map_or(bytes.len(), |i| at + i);
+    lines.push((start, &text[start..end]));
 }
 
 /// `text` with every secret masked by the rule of [`mask`].
@@ -160,12 +200,12 @@ pub fn redact(text: &str) -> Redacted {
 }
 
 struct Matchers {
-    /// Cheap pre-check: does any key prefix occur at all?
-    prefixes: AhoCorasick,
+    /// Key prefixes (case-sensitive, checked after the match), label words and context
+    /// words, in one automaton so that the text is read once.
+    words: AhoCorasick,
+    word_flags: Vec<(&'static str, u8)>,
     formats: Regex,
-    labels: AhoCorasick,
     labelled: Regex,
-    context_words: AhoCorasick,
 }
 
 fn matchers() -> &'static Matchers {
@@ -197,36 +237,30 @@ fn matchers() -> &'static Matchers {
             r"|(?i)(?:[?&](?:key|api_key|apikey|api-key|access_token|token|auth|sig|signature)=([A-Za-z0-9._~+/=%-]{4,}))",
         ))
         .expect("valid label regex");
+        let mut word_flags: Vec<(&'static str, u8)> = Vec::new();
+        let mut add = |word: &'static str, flag: u8| match word_flags.iter_mut().find(|(w, _)| w.eq_ignore_ascii_case(word)) {
+            Some((_, flags)) => *flags |= flag,
+            None => word_flags.push((word, flag)),
+        };
+        for (p, _) in &prefixes {
+            add(p, PREFIX);
+        }
+        for w in ["bearer", "key", "authorization", "token", "secret", "password", "sig", "auth"] {
+            add(w, LABEL);
+        }
+        for w in ["key", "token", "secret", "password", "credential", "credentials", "cohere"] {
+            add(w, CONTEXT);
+        }
+        let words = AhoCorasickBuilder::new()
+            .ascii_case_insensitive(true)
+            .match_kind(MatchKind::Standard)
+            .build(word_flags.iter().map(|(w, _)| w))
+            .expect("words");
         Matchers {
-            prefixes: AhoCorasick::new(prefixes.iter().map(|(p, _)| *p)).expect("prefixes"),
+            words,
+            word_flags,
             formats,
-            labels: AhoCorasickBuilder::new()
-                .ascii_case_insensitive(true)
-                .build([
-                    "bearer",
-                    "key",
-                    "authorization",
-                    "token",
-                    "secret",
-                    "password",
-                    "sig",
-                    "auth",
-                ])
-                .expect("labels"),
             labelled,
-            context_words: AhoCorasickBuilder::new()
-                .ascii_case_insensitive(true)
-                .match_kind(MatchKind::LeftmostLongest)
-                .build([
-                    "key",
-                    "token",
-                    "secret",
-                    "password",
-                    "credential",
-                    "credentials",
-                    "cohere",
-                ])
-                .expect("context words"),
         }
     })
 }
