@@ -287,9 +287,12 @@ impl Diagnoser {
             texts.push(path.pattern.to_string());
             patterns.push(Pattern::SdkPath { row });
         }
+        // A DFA whatever the number of patterns: the default switches to an NFA as the
+        // knowledge base grows, and the scan time would grow with it.
         let automaton = AhoCorasickBuilder::new()
             .ascii_case_insensitive(true)
             .match_kind(MatchKind::Standard)
+            .kind(Some(aho_corasick::AhoCorasickKind::DFA))
             .build(&texts)
             .expect("the automaton builds from plain strings");
         let regex_set = RegexSet::new(&regex_sources).unwrap_or_else(|_| RegexSet::empty());
