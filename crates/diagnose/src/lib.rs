@@ -333,16 +333,18 @@ impl Diagnoser {
     }
 
     /// Every signature literal of the knowledge base — entry literals, exception classes,
-    /// error codes — for `errdex scan`'s prefilter and the benchmark's `grep -F -f`
-    /// baseline.
+    /// and the error codes that cannot be ordinary words (`insufficient_quota`, not
+    /// `UNAUTHORIZED`, which every `401 Unauthorized` line would match) — for `errdex
+    /// scan`'s prefilter and the benchmark's `grep -F -f` baseline.
     pub fn signature_literals(&self) -> Vec<String> {
         let mut out: Vec<String> = Vec::new();
         for (p, text) in self.patterns.iter().zip(&self.texts) {
-            if matches!(
-                p,
-                Pattern::Literal { .. } | Pattern::Class { .. } | Pattern::Code { .. }
-            ) && !out.contains(text)
-            {
+            let signature = match p {
+                Pattern::Literal { .. } | Pattern::Class { .. } => true,
+                Pattern::Code { .. } => text.contains('_') && text.len() >= 8,
+                _ => false,
+            };
+            if signature && !out.contains(text) {
                 out.push(text.clone());
             }
         }

@@ -22,6 +22,13 @@ const CONTEXT_BYTES: usize = 8 * 1024;
 /// A "line" longer than this is cut (a binary blob, a minified bundle).
 const MAX_LINE: usize = 1024 * 1024;
 
+/// Whether a log line starts with a timestamp or level (and so starts a record).
+fn has_log_prefix(line: &[u8]) -> bool {
+    let head = &line[..line.len().min(120)];
+    let head = String::from_utf8_lossy(head);
+    crate::normalize::line_body_start(&head) > 0 && !head.starts_with([' ', '\t'])
+}
+
 /// All occurrences of one entry.
 #[derive(Debug, Clone, Serialize)]
 pub struct ScanGroup {
@@ -165,16 +172,36 @@ impl Scanner<'_> {
             done_to = line_end + 1;
             line_no += memchr::memchr_iter(b'\n', &region[counted_to..line_start]).count() as u64;
             counted_to = line_start;
-            // Context: up to CONTEXT_LINES lines before, from this region or the last one.
+            // Context: the log record the line belongs to. A line with its own log prefix
+            // (timestamp, level) starts a record and stands alone; a continuation line
+            // (traceback frames, a wrapped body) takes the lines before it up to the one
+            // that started the record — never unrelated records, whose statuses and
+            // names would mislead the diagnosis.
             let mut ctx_start = line_start;
-            for _ in 0..CONTEXT_LINES {
-                if ctx_start == 0 || line_start - ctx_start >= CONTEXT_BYTES {
-                    break;
+            let mut borrow = false;
+            if !has_log_prefix(&region[line_start..line_end]) {
+                for _ in 0..CONTEXT_LINES {
+                    if line_start - ctx_start >= CONTEXT_BYTES {
+                        break;
+                    }
+                    if ctx_start == 0 {
+                        borrow = true;
+                        break;
+                    }
+                    let prev =
+                        memchr::memrchr(b'\n', &region[..ctx_start - 1]).map_or(0, |i| i + 1);
+                    let text = &region[prev..ctx_start - 1];
+                    if text.iter().all(u8::is_ascii_whitespace) {
+                        break;
+                    }
+                    ctx_start = prev;
+                    if has_log_prefix(text) {
+                        break;
+                    }
                 }
-                ctx_start = memchr::memrchr(b'\n', &region[..ctx_start - 1]).map_or(0, |i| i + 1);
             }
             let mut window: Vec<u8> = Vec::new();
-            if ctx_start == 0 && !self.context.is_empty() {
+            if borrow && !self.context.is_empty() {
                 let need = CONTEXT_BYTES.saturating_sub(line_start);
                 let tail = &self.context[self.context.len().saturating_sub(need)..];
                 // Start the borrowed context at a line start.

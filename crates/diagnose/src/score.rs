@@ -471,6 +471,17 @@ pub(crate) fn diagnose(d: &Diagnoser, text: String) -> Diagnosis {
                 break;
             }
             c.evidence.sort_by_key(|e| (e.start, e.end));
+            // The same clue repeated (a package path in every frame) is shown once, where
+            // it first appears.
+            let mut seen: Vec<(String, String)> = Vec::new();
+            c.evidence.retain(|e| {
+                let key = (e.signal.clone(), e.value.to_ascii_lowercase());
+                let new = !seen.contains(&key);
+                if new {
+                    seen.push(key);
+                }
+                new
+            });
             matches.push(Match {
                 id: entry.id.clone(),
                 provider: entry.provider,

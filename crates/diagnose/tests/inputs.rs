@@ -270,3 +270,33 @@ fn version_aware_choice() {
     let d = diagnoser().diagnose("openai==0.28.1\nRateLimitError: You exceeded your current quota, please check your plan and billing details.");
     assert_eq!(top(&d), "openai/insufficient-quota-v0");
 }
+
+/// `scan`: errors found in a log with noise, grouped, counted once per record, with line
+/// numbers; a traceback counts once however many frames it has; chunking does not matter.
+#[test]
+fn scan_groups_errors_in_a_log() {
+    let capture = capture();
+    let noise = "2026-11-23T12:00:00.000Z WARN auth: token refresh failed: 401 Unauthorized from https://api.github.com/user\n2026-11-23T12:00:00.001Z ERROR db: timeout after 30s\n";
+    let mut log = String::new();
+    for _ in 0..3 {
+        log.push_str(&noise.repeat(50));
+        log.push_str("2026-11-23T12:00:01.000Z ERROR app: request failed\n");
+        log.push_str(&capture);
+    }
+    log.push_str(&noise.repeat(10));
+    for chunk_size in [7, 4096, log.len()] {
+        let mut scanner = diagnoser().scanner();
+        for chunk in log.as_bytes().chunks(chunk_size) {
+            scanner.feed(chunk);
+        }
+        let report = scanner.finish();
+        assert_eq!(report.groups.len(), 1, "{:?}", report.groups);
+        let g = &report.groups[0];
+        assert_eq!(g.id.to_string(), AUTH);
+        assert_eq!(g.count, 3, "chunk size {chunk_size}");
+        let per_block = 101 + capture.lines().count() as u64;
+        assert_eq!(g.first_line, per_block);
+        assert_eq!(g.last_line, 3 * per_block);
+        assert_eq!(report.lines, log.lines().count() as u64);
+    }
+}

@@ -170,8 +170,8 @@ fn facts_line(d: &Diagnosis) -> String {
     let mut parts: Vec<String> = Vec::new();
     if let Some(p) = f.provider {
         match f.via {
-            Some(via) => parts.push(format!("{p} (via {via})")),
-            None => parts.push(p.to_string()),
+            Some(via) => parts.push(format!("provider {p} (via {via})")),
+            None => parts.push(format!("provider {p}")),
         }
     }
     if let Some(l) = f.language {
@@ -179,9 +179,8 @@ fn facts_line(d: &Diagnosis) -> String {
     }
     if let Some(sdk) = &f.sdk {
         parts.push(match &f.sdk_version {
-            Some(v) if v.starts_with(['<', '>', '=']) => format!("{sdk} {v}"),
-            Some(v) => format!("{sdk} {v}"),
-            None => sdk.clone(),
+            Some(v) => format!("sdk {sdk} {v}"),
+            None => format!("sdk {sdk}"),
         });
     }
     if let Some(status) = f.http_status {
