@@ -80,11 +80,17 @@ pub fn results_page(state: &AppState, text: &str) -> Result<Vec<u8>, AppError> {
                 id: m.id.to_string(),
                 title: m.title.clone(),
                 percent: (m.confidence.clamp(0.0, 1.0) * 100.0).round() as u32,
-                evidence: m
-                    .evidence
-                    .iter()
-                    .map(|e| format!("{}: {}", e.signal.replace('_', " "), e.value))
-                    .collect(),
+                evidence: {
+                    // One line per distinct signal: a class seen in five frames is one fact.
+                    let mut lines: Vec<String> = Vec::new();
+                    for e in &m.evidence {
+                        let line = format!("{}: {}", e.signal.replace('_', " "), e.value.trim());
+                        if !lines.contains(&line) {
+                            lines.push(line);
+                        }
+                    }
+                    lines
+                },
             })
             .collect(),
         suggestions: diagnosis

@@ -14,7 +14,7 @@ use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Router;
 use errdex_entry::views::{difficulty, language, severity};
-use errdex_entry::{Entry, EntryId, Index, Kind, Language, Provider, Resolved, Role, Verification};
+use errdex_entry::{Entry, EntryId, Index, Kind, Provider, Resolved, Role, Verification};
 use serde::Deserialize;
 
 /// Rendered pages that only change with the binary.
@@ -200,6 +200,7 @@ struct EntryPage<'a> {
     exceptions: Vec<Exception>,
     meaning: String,
     stack_trace: Option<String>,
+    runtime: Option<String>,
     quick_fix: String,
     why: String,
     detection: String,
@@ -304,17 +305,32 @@ fn render_entry(index: &Index, e: &Entry) -> Result<Vec<u8>, AppError> {
             Role::Fixed => pair.fixed = Some(html),
         }
     }
-    let tested = |lang: Language| match &e.verification {
-        Verification::Passed { sdk, .. } | Verification::Failed { sdk, .. }
-            if e.compatibility
-                .iter()
-                .filter(|c| c.language == lang)
-                .count()
-                > 0 =>
-        {
-            sdk.clone()
+    let run = e.verification_run.as_deref();
+    // `tested_on` holds `<sdk> <version>` of every passing run; a row shows the runs of its
+    // SDK whose version falls in the row's range.
+    let tested = |sdk: &str, range: &str| {
+        let range = semver::VersionReq::parse(range).ok();
+        let versions: Vec<&str> = run
+            .map(|r| {
+                r.tested_on
+                    .iter()
+                    .filter(|t| {
+                        let (name, version) = t.split_once(' ').unwrap_or((t.as_str(), ""));
+                        name == sdk
+                            && match (&range, semver::Version::parse(version.trim())) {
+                                (Some(range), Ok(v)) => range.matches(&v),
+                                _ => true,
+                            }
+                    })
+                    .map(String::as_str)
+                    .collect()
+            })
+            .unwrap_or_default();
+        if versions.is_empty() {
+            "not yet".to_string()
+        } else {
+            versions.join(", ")
         }
-        _ => "not yet".to_string(),
     };
     let page = EntryPage {
         layout: Layout::new(e.title.clone(), e.summary.clone()),
@@ -323,7 +339,10 @@ fn render_entry(index: &Index, e: &Entry) -> Result<Vec<u8>, AppError> {
         difficulty: difficulty(e.difficulty),
         exceptions,
         meaning: to_html(&s.meaning),
-        stack_trace: None,
+        stack_trace: run
+            .map(|r| r.stack_trace.trim_end().to_string())
+            .filter(|t| !t.is_empty()),
+        runtime: run.map(|r| r.runtime.clone()),
         quick_fix: to_html(&s.quick_fix),
         why: to_html(&s.why),
         detection: to_html(&s.detection),
@@ -347,7 +366,7 @@ fn render_entry(index: &Index, e: &Entry) -> Result<Vec<u8>, AppError> {
                 runtime: c.runtime.clone(),
                 sdk: c.sdk.clone(),
                 versions: c.versions.clone(),
-                tested: tested(c.language),
+                tested: tested(&c.sdk, &c.versions),
             })
             .collect(),
         verification: verification_line(&e.verification),
@@ -423,6 +442,7 @@ struct VerificationPage<'a> {
     e: &'a Entry,
     href: String,
     verification: VerificationLine,
+    run: Option<&'a errdex_entry::VerificationRun>,
 }
 
 async fn verification_page(
@@ -441,6 +461,7 @@ async fn verification_page(
                 ),
                 href: entry_href(&e.id),
                 verification: verification_line(&e.verification),
+                run: e.verification_run.as_deref(),
                 e,
             })
         }),
