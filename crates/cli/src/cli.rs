@@ -45,6 +45,8 @@ pub enum Command {
     Mock(MockArgs),
     /// Run every entry's examples with the real SDKs against the mock and record the result.
     Verify(VerifyArgs),
+    /// Serve the knowledge base, diagnosis and the key doctor to AI agents over MCP (stdio).
+    Mcp(McpArgs),
 }
 
 #[derive(Debug, Args)]
@@ -111,6 +113,10 @@ pub struct MockArgs {
     #[arg(long)]
     pub list: bool,
 }
+
+/// `errdex mcp` takes no options: the MCP client starts it and speaks on stdin/stdout.
+#[derive(Debug, Args)]
+pub struct McpArgs {}
 
 #[derive(Debug, Args)]
 pub struct VerifyArgs {

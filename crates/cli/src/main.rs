@@ -23,6 +23,7 @@ fn main() -> ExitCode {
         cli::Command::Doctor(args) => cmd::doctor::run(args, &out),
         cli::Command::Mock(args) => cmd::mock::run(args, &out),
         cli::Command::Verify(args) => cmd::verify::run(args, &out),
+        cli::Command::Mcp(args) => cmd::mcp::run(args),
     };
     match result {
         Ok(code) => code.into(),

@@ -35,6 +35,8 @@ use tools::{
 pub const URI_TEMPLATE: &str = "errdex://errors/{provider}/{slug}";
 const URI_PREFIX: &str = "errdex://errors/";
 const MARKDOWN: &str = "text/markdown";
+/// How rmcp begins the message of arguments that do not fit a tool's parameters.
+const DESERIALIZE_PREFIX: &str = "failed to deserialize parameters:";
 
 const INSTRUCTIONS: &str = "errdex knows the errors of LLM APIs and SDKs (Anthropic, OpenAI, \
 Fireworks, Groq, Gemini, Bedrock, LiteLLM, LangChain, …), each verified against the real SDK. \
@@ -215,12 +217,23 @@ impl ServerHandler for Server {
         let name = request.name.to_string();
         let known = self.tool_router.has_route(&name);
         let call = ToolCallContext::new(self, request, context);
-        match self.tool_router.call(call).await {
-            Err(err) if known => Ok(CallToolResult::error(vec![ContentBlock::text(format!(
-                "Invalid arguments for `{name}`: {}. See the tool's input schema.",
-                err.message
+        let invalid = |why: &str| {
+            CallToolResult::error(vec![ContentBlock::text(format!(
+                "Invalid arguments for `{name}`: {why}. See the tool's input schema."
             ))])
-            .into()),
+            .into()
+        };
+        match self.tool_router.call(call).await {
+            // rmcp reports arguments that do not deserialise as a tool error already;
+            // say which tool, and where to look.
+            Ok(CallToolResponse::Complete(r)) if r.is_error == Some(true) => {
+                let text = r.content.first().and_then(|c| c.as_text());
+                match text.and_then(|t| t.text.strip_prefix(DESERIALIZE_PREFIX)) {
+                    Some(why) => Ok(invalid(why.trim())),
+                    None => Ok(r.into()),
+                }
+            }
+            Err(err) if known => Ok(invalid(&err.message)),
             other => other,
         }
     }

@@ -5,6 +5,7 @@ pub mod diagnose;
 pub mod doctor;
 pub mod explain;
 pub mod list;
+pub mod mcp;
 pub mod mock;
 pub mod run;
 pub mod scan;
