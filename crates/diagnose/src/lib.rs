@@ -138,6 +138,8 @@ struct Compiled {
     title: String,
     quick_fix: String,
     http_status: Option<u16>,
+    /// Error codes, lower case.
+    codes: Vec<String>,
     exceptions: Vec<CompiledException>,
 }
 
@@ -255,6 +257,11 @@ impl Diagnoser {
                 title: entry.title.clone(),
                 quick_fix: entry.sections.quick_fix.clone(),
                 http_status: entry.http_status,
+                codes: entry
+                    .error_codes
+                    .iter()
+                    .map(|c| c.to_ascii_lowercase())
+                    .collect(),
                 exceptions,
             });
         }

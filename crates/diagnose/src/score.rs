@@ -13,7 +13,7 @@
 use crate::facts::{self, Extracted, Found};
 use crate::providers::{module_provider, Clue, PROVIDER_FACTS};
 use crate::{Diagnoser, Diagnosis, Evidence, Facts, Match, Pattern};
-use errdex_entry::{EntryId, Provider};
+use errdex_entry::{EntryId, Kind, Provider};
 use std::collections::HashMap;
 
 /// Below this confidence the answer is "no match".
@@ -55,6 +55,49 @@ const BUILTIN_CLASSES: &[&str] = &[
     "NotImplementedError",
 ];
 
+/// The kind an SDK's status-level exception class stands for. The Stainless SDKs raise one
+/// class per HTTP status (sdk-facts.md §1, §2: `RateLimitError` for every 429, quota and
+/// rate limit alike), so the class names an entry only when the entry is that kind;
+/// otherwise it is consistent evidence and the entry needs its own message or code.
+fn class_kind(short: &str) -> Option<Kind> {
+    Some(match short {
+        "AuthenticationError" | "UnauthorizedError" => Kind::Authentication,
+        "PermissionDeniedError" | "ForbiddenError" => Kind::Permission,
+        "NotFoundError" => Kind::NotFound,
+        "BadRequestError" => Kind::BadRequest,
+        "ContentTooLargeError" | "RequestTooLargeError" => Kind::RequestTooLarge,
+        "UnprocessableEntityError" => Kind::Unprocessable,
+        "RateLimitError" | "TooManyRequestsError" => Kind::RateLimit,
+        "InternalServerError" => Kind::ServerError,
+        "OverloadedError" | "ServiceUnavailableError" => Kind::Overloaded,
+        "APITimeoutError" | "APIConnectionTimeoutError" => Kind::Timeout,
+        "APIConnectionError" => Kind::Connection,
+        _ => return None,
+    })
+}
+
+/// The kind an HTTP status stands for when nothing else is known (taxonomy.md); statuses
+/// shared by several kinds (400, 429 for quota) name nothing by themselves.
+fn status_kind(status: u16) -> Option<Kind> {
+    Some(match status {
+        401 => Kind::Authentication,
+        403 => Kind::Permission,
+        404 => Kind::NotFound,
+        413 => Kind::RequestTooLarge,
+        422 => Kind::Unprocessable,
+        429 => Kind::RateLimit,
+        500 | 502 => Kind::ServerError,
+        503 | 529 => Kind::Overloaded,
+        _ => return None,
+    })
+}
+
+/// Whether a matched exception class can name `kind` by itself.
+fn class_names(class: &str, kind: Kind) -> bool {
+    let short = class.rsplit('.').next().unwrap_or(class);
+    class_kind(short).is_none_or(|k| k == kind)
+}
+
 /// The weight of each kind of evidence (see the module documentation).
 mod w {
     pub const LITERAL_LONG: f32 = 0.8;
@@ -64,6 +107,10 @@ mod w {
     pub const CLASS_MENTIONED: f32 = 0.6;
     pub const CLASS_SHORT_SAME_SDK: f32 = 0.55;
     pub const CLASS_SHORT: f32 = 0.2;
+    /// The entry's class, but a status-level one that stands for another kind.
+    pub const CLASS_OTHER_KIND: f32 = 0.35;
+    /// The body's error code is another one than the entry's.
+    pub const OTHER_CODE: f32 = 0.5;
     pub const CODE_IN_BODY: f32 = 0.5;
     pub const CODE_IN_TEXT: f32 = 0.4;
     pub const CODE_GENERIC: f32 = 0.15;
@@ -244,8 +291,16 @@ pub(crate) fn diagnose(d: &Diagnoser, text: String) -> Diagnosis {
                     .as_ref()
                     .is_some_and(|r| r.start <= start && end <= r.end);
                 for &entry in entries {
+                    let names = class_names(class, d.entries[entry].kind);
                     let c = cands.entry(entry).or_default();
-                    c.specific = true;
+                    c.specific |= names;
+                    if !names {
+                        c.add(
+                            w::CLASS_OTHER_KIND,
+                            ev("exception_class", matched, start, end),
+                        );
+                        continue;
+                    }
                     c.add(
                         if is_raised {
                             w::CLASS_RAISED
@@ -359,7 +414,7 @@ pub(crate) fn diagnose(d: &Diagnoser, text: String) -> Diagnosis {
                         (None, false) => false,
                     };
                 let c = cands.entry(at).or_default();
-                if same_sdk {
+                if same_sdk && class_names(short, entry.kind) {
                     c.specific = true;
                     c.add(w::CLASS_SHORT_SAME_SDK, found_ev("exception_class", e));
                 } else {
@@ -444,8 +499,25 @@ pub(crate) fn diagnose(d: &Diagnoser, text: String) -> Diagnosis {
                 }
             }
         }
+        // The body names its error code, and it is not one of this entry's.
+        if !entry.codes.is_empty() {
+            let body_codes: Vec<String> = x
+                .body
+                .iter()
+                .filter(|f| matches!(f.key.as_str(), "code" | "type" | "error_code" | "reason"))
+                .map(|f| f.value.value.to_ascii_lowercase())
+                .filter(|v| !d.generic_codes.contains(v) && v.len() >= 4)
+                .collect();
+            if !body_codes.is_empty() && !body_codes.iter().any(|v| entry.codes.contains(v)) {
+                c.penalty *= w::OTHER_CODE;
+            }
+        }
+        let status_names = x
+            .status
+            .as_ref()
+            .is_some_and(|s| status_kind(s.value) == Some(entry.kind));
         let mut confidence = noisy_or(&c.weights) * c.penalty;
-        if !(c.specific || (agree && c.status_match)) {
+        if !(c.specific || (agree && c.status_match && status_names)) {
             confidence = confidence.min(w::GENERIC_CAP);
         }
         let confidence = (confidence * 1000.0).round() / 1000.0;
