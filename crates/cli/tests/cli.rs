@@ -208,7 +208,9 @@ fn search_ranks_matching_entries_and_exits_1_on_nothing() {
     let o = errdex(&["search", "--json", "invalid", "x-api-key"]);
     assert!(o.status.success());
     let hits: Vec<serde_json::Value> = serde_json::from_slice(&o.stdout).unwrap();
-    assert_eq!(hits[0]["id"], FOUNDING);
+    assert_eq!(hits[0]["id"], FOUNDING, "{hits:#?}");
+    let scores: Vec<f64> = hits.iter().map(|h| h["score"].as_f64().unwrap()).collect();
+    assert!(scores.windows(2).all(|w| w[0] >= w[1]), "ranked best first");
     let o = errdex(&["search", "qqzzxv"]);
     assert_eq!(o.status.code(), Some(1));
     assert!(stderr(&o).contains("no entry matches"));

@@ -32,6 +32,7 @@ pub struct Searcher {
     title: Field,
     summary: Field,
     exceptions: Field,
+    signals: Field,
     body: Field,
     ids: Vec<EntryId>,
 }
@@ -44,6 +45,8 @@ impl Searcher {
         let title = schema.add_text_field("title", TEXT | STORED);
         let summary = schema.add_text_field("summary", TEXT | STORED);
         let exceptions = schema.add_text_field("exceptions", TEXT);
+        // The strings the SDK or API prints for this error: what people paste into search.
+        let signals = schema.add_text_field("signals", TEXT);
         let body = schema.add_text_field("body", TEXT | STORED);
         let index = Index::create_in_ram(schema.build());
         let mut writer = index.writer_with_num_threads(1, 15_000_000)?;
@@ -58,6 +61,7 @@ impl Searcher {
                 title => entry.title.clone(),
                 summary => entry.summary.clone(),
                 exceptions => exception_words(entry),
+                signals => entry.signals.literals.join("\n"),
                 body => body_text(entry),
             ))?;
         }
@@ -70,6 +74,7 @@ impl Searcher {
             title,
             summary,
             exceptions,
+            signals,
             body,
             ids,
         })
@@ -88,7 +93,19 @@ impl Searcher {
         parser.set_field_boost(self.title, 3.0);
         parser.set_field_boost(self.exceptions, 2.0);
         parser.set_field_boost(self.summary, 1.5);
-        let (query, _errors) = parser.parse_query_lenient(query);
+        // The words in any order, plus the same words as a phrase: an entry that holds
+        // the pasted text verbatim ("invalid x-api-key") ranks above one that has the
+        // words scattered.
+        let words = query.replace(['"', '\\'], " ");
+        let phrase = if words.split_whitespace().count() > 1 {
+            format!(
+                " \"{}\"^2",
+                words.split_whitespace().collect::<Vec<_>>().join(" ")
+            )
+        } else {
+            String::new()
+        };
+        let (query, _errors) = parser.parse_query_lenient(&format!("{query}{phrase}"));
         let searcher = self.reader.searcher();
         let top = searcher.search(&query, &TopDocs::with_limit(limit).order_by_score())?;
         let snippets = SnippetGenerator::create(&searcher, &*query, self.body)?;
