@@ -480,6 +480,12 @@ pub(crate) fn extract(text: &str, search: &str, g: &Gated) -> Extracted {
     }
 
     for (at, caps) in on_lines(&r.body_field, text, &g.body_field).take(256) {
+        // A Python comment in a traceback's source line (`# type: ignore[...]`, mypy's
+        // pragma, in google-genai's frames) is code, not a response body.
+        let before = &text[at..at + caps.get(0).expect("match").start()];
+        if before.trim_end().ends_with('#') {
+            continue;
+        }
         let key = caps.get(1).expect("key").as_str().to_ascii_lowercase();
         let m = caps.get(2).expect("value");
         let m = Found::new(m.as_str(), at + m.start(), at + m.end());
@@ -689,6 +695,17 @@ mod tests {
         );
         assert_eq!(x.model.as_ref().unwrap().value, "claude-does-not-exist");
         assert_eq!(x.error_type(), Some("not_found_error"));
+    }
+
+    #[test]
+    fn a_type_comment_in_a_source_line_is_not_a_body_field() {
+        let x = ex("  File \"/home/dev/.venv/lib/python3.11/site-packages/google/genai/_api_client.py\", line 1, in request\n    return response  # type: ignore[no-any-return]\ngoogle.genai.errors.ServerError: 503 UNAVAILABLE. {'error': {'code': 503, 'status': 'UNAVAILABLE'}}");
+        assert!(
+            x.body.iter().all(|f| f.value.value != "ignore"),
+            "{:?}",
+            x.body
+        );
+        assert!(x.body.iter().any(|f| f.value.value == "UNAVAILABLE"));
     }
 
     #[test]
