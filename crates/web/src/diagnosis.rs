@@ -43,7 +43,11 @@ struct ResultsPage {
 }
 
 pub fn results_page(state: &AppState, text: &str) -> Result<Vec<u8>, AppError> {
-    let layout = Layout::new("Diagnosis", "What errdex recognised in the pasted text.");
+    let layout = Layout::new(
+        state.index(),
+        "Diagnosis",
+        "What errdex recognised in the pasted text.",
+    );
     if text.trim().is_empty() {
         return render(&ResultsPage {
             layout,

@@ -68,8 +68,11 @@ pub struct Layout {
 }
 
 impl Layout {
-    pub fn new(title: impl Into<String>, description: impl Into<String>) -> Self {
-        let index = errdex_kb::index();
+    pub fn new(
+        index: &'static Index,
+        title: impl Into<String>,
+        description: impl Into<String>,
+    ) -> Self {
         Layout {
             title: title.into(),
             description: description.into(),
@@ -125,6 +128,7 @@ async fn home(State(state): State<AppState>, headers: HeaderMap) -> Result<Respo
         let count = |p: Option<Provider>, k: Option<Kind>| index.current(p, k).count();
         html_page(&HomePage {
             layout: Layout::new(
+                index,
                 "The error index for LLM APIs",
                 "Paste an error from Anthropic, OpenAI and other LLM APIs and SDKs: what it means and how to fix it.",
             ),
@@ -258,7 +262,7 @@ fn links(index: &Index, ids: &[EntryId]) -> Vec<Link> {
         .collect()
 }
 
-fn render_entry(index: &Index, e: &Entry) -> Result<Vec<u8>, AppError> {
+fn render_entry(index: &'static Index, e: &Entry) -> Result<Vec<u8>, AppError> {
     let s = &e.sections;
     let mut exceptions: Vec<Exception> = Vec::new();
     for x in &e.exceptions {
@@ -333,7 +337,7 @@ fn render_entry(index: &Index, e: &Entry) -> Result<Vec<u8>, AppError> {
         }
     };
     let page = EntryPage {
-        layout: Layout::new(e.title.clone(), e.summary.clone()),
+        layout: Layout::new(index, e.title.clone(), e.summary.clone()),
         href: entry_href(&e.id),
         severity: severity(e.severity),
         difficulty: difficulty(e.difficulty),
@@ -456,6 +460,7 @@ async fn verification_page(
         Lookup::Found(n, e) => cached(state.pages().verifications.get(n), &headers, || {
             html_page(&VerificationPage {
                 layout: Layout::new(
+                    index,
                     format!("Verification: {}", e.title),
                     format!("How errdex verified {}", e.id),
                 ),
@@ -546,6 +551,7 @@ async fn provider_page(
     let render = || {
         html_page(&ListingPage {
             layout: Layout::new(
+                index,
                 format!("{p} errors"),
                 format!("Every {p} error errdex knows, with what it means and how to fix it."),
             ),
@@ -590,6 +596,7 @@ async fn kind_page(
     let render = || {
         html_page(&ListingPage {
             layout: Layout::new(
+                index,
                 format!("{k} errors"),
                 format!("Every {k} error of every LLM API errdex knows."),
             ),
@@ -665,6 +672,7 @@ async fn search_page(
         })
         .collect();
     let mut layout = Layout::new(
+        index,
         if q.is_empty() {
             "Search".to_string()
         } else {
@@ -714,7 +722,11 @@ pub fn error_page(error: &AppError) -> String {
     let status = error.status();
     let reason = status.canonical_reason().unwrap_or("Error");
     ErrorPage {
-        layout: Layout::new(reason, "errdex could not answer this request."),
+        layout: Layout::new(
+            errdex_kb::index(),
+            reason,
+            "errdex could not answer this request.",
+        ),
         status: status.as_u16(),
         reason,
         message: error.to_string(),
