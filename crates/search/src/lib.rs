@@ -88,9 +88,16 @@ impl Searcher {
         }
         let mut parser = QueryParser::for_index(
             &self.index,
-            vec![self.title, self.summary, self.exceptions, self.body],
+            vec![
+                self.title,
+                self.summary,
+                self.exceptions,
+                self.signals,
+                self.body,
+            ],
         );
         parser.set_field_boost(self.title, 3.0);
+        parser.set_field_boost(self.signals, 3.0);
         parser.set_field_boost(self.exceptions, 2.0);
         parser.set_field_boost(self.summary, 1.5);
         // The words in any order, plus the same words as a phrase: an entry that holds
