@@ -135,6 +135,10 @@ async fn paste_a_traceback_find_the_entry_in_chromium() {
             ],
         }),
     );
+    // chromedriver is plain HTTP on loopback, but fantoccini builds a TLS client anyway; in
+    // a workspace build rustls has both the ring (ureq, for the doctor) and aws-lc-rs
+    // (hyper-rustls) providers, so it cannot pick one by itself: name it.
+    let _ = rustls::crypto::ring::default_provider().install_default();
     let client = ClientBuilder::rustls()
         .unwrap()
         .capabilities(caps)
