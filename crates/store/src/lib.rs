@@ -251,11 +251,17 @@ mod tests {
         assert!(!err.contains("hunter2"));
     }
 
-    /// PostgreSQL runs when `ERRDEX_TEST_DATABASE_URL` names a server (`.ci/run` sets it
-    /// once PostgreSQL is installed there); otherwise the test says why it skipped.
+    /// PostgreSQL runs when `ERRDEX_TEST_DATABASE_URL` names a server (`.ci/postgres.sh`
+    /// starts one in CI); otherwise the test says why it skipped — or fails, when
+    /// `ERRDEX_REQUIRE_POSTGRES=1`.
     #[tokio::test]
     async fn opens_and_migrates_postgres_when_a_server_is_given() {
         let Ok(url) = std::env::var("ERRDEX_TEST_DATABASE_URL") else {
+            // CI sets ERRDEX_REQUIRE_POSTGRES=1 so that this never skips there.
+            assert!(
+                !std::env::var("ERRDEX_REQUIRE_POSTGRES").is_ok_and(|v| v == "1"),
+                "ERRDEX_REQUIRE_POSTGRES=1 but ERRDEX_TEST_DATABASE_URL is not set"
+            );
             println!("skipped: ERRDEX_TEST_DATABASE_URL is not set (no PostgreSQL server)");
             return;
         };
