@@ -33,7 +33,11 @@ pub struct ProviderVars {
     pub hosts: &'static [&'static str],
     /// Names people set that no official SDK reads (the SDK then finds no key).
     pub misspellings: &'static [&'static str],
-    /// The default base URL the model list is requested under, and its path.
+    /// The default base URL the model list is requested under, and its path: each
+    /// provider's documented list-models route (OpenRouter lists models without a key, so
+    /// its key-information route `GET /api/v1/key` is asked instead:
+    /// https://openrouter.ai/docs/api-reference/limits). `tests/online.rs` runs every one
+    /// against `errdex mock`.
     pub default_base: &'static str,
     pub models_path: &'static str,
     pub auth: Auth,

@@ -130,6 +130,8 @@ pub enum Route {
     Embeddings,
     Models,
     Model(String),
+    /// OpenRouter's key information (`GET /api/v1/key`), what a key check asks for.
+    Key,
     /// Cohere v2 chat.
     CohereChat,
     CohereEmbed,

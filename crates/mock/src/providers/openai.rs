@@ -60,6 +60,8 @@ pub fn route(p: Provider, method: &str, path: &str) -> Route {
         ("POST", Some("/responses")) => Route::Responses,
         ("POST", Some("/embeddings")) => Route::Embeddings,
         ("GET", Some("/models")) => Route::Models,
+        // https://openrouter.ai/docs/api-reference/limits: GET /api/v1/key checks a key.
+        ("GET", Some("/key")) if p == Provider::Openrouter => Route::Key,
         ("GET", Some(r)) if r.starts_with("/models/") => Route::Model(r[8..].to_string()),
         _ => Route::Unknown,
     }
@@ -71,6 +73,10 @@ pub fn route(p: Provider, method: &str, path: &str) -> Route {
 fn azure_rest(path: &str) -> Option<&str> {
     if let Some(rest) = path.strip_prefix("/openai/deployments/") {
         return rest.find('/').map(|i| &rest[i..]);
+    }
+    // Models - List of the classic data-plane API: GET /openai/models?api-version=…
+    if path == "/openai/models" {
+        return Some("/models");
     }
     path.strip_prefix("/openai/v1")
         .or_else(|| path.strip_prefix("/openai"))
@@ -486,6 +492,11 @@ fn success(cx: &Ctx, model: &str) -> Reply {
         Route::Responses => Reply::ok(response_body(model, "completed")),
         Route::Embeddings => Reply::ok(embeddings(cx, model)),
         Route::Models => Reply::ok(models(model)),
+        // The documented shape (https://openrouter.ai/docs/api-reference/limits).
+        Route::Key => Reply::ok(json!({"data": {
+            "label": "sk-or-v1-e77...de0", "limit": null, "limit_reset": null,
+            "limit_remaining": null, "usage": 0.0, "is_free_tier": false
+        }})),
         Route::Model(id) => Reply::ok(
             json!({"id": id, "object": "model", "created": 1721172741, "owned_by": "system"}),
         ),
