@@ -1,5 +1,5 @@
 //! What readers get: the JSON shapes of `errdex list --json` and `errdex explain --json`
-//! (and, later, the web API). Built from the model, never the model serialised directly,
+//! (the web API and the MCP server return the same). Built from the model, never the model serialised directly,
 //! so the model can change without breaking this contract.
 
 use crate::model::*;
