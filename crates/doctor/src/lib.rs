@@ -93,3 +93,78 @@ pub fn check_online(
     }
     findings
 }
+
+/// The variables of this process that the doctor knows (every other one is left out, so
+/// the rest of the environment never enters a report).
+pub fn process_env() -> Vec<(String, String)> {
+    std::env::vars_os()
+        .filter_map(|(k, v)| {
+            let k = k.into_string().ok()?;
+            known_variable(&k).then(|| (k, v.to_string_lossy().into_owned()))
+        })
+        .collect()
+}
+
+/// What one doctor run found: the document `errdex doctor --json` prints and the MCP
+/// `check_keys` tool returns.
+#[derive(Debug, serde::Serialize)]
+pub struct Report {
+    /// Providers in use (or demanded), in taxonomy order.
+    pub providers: Vec<errdex_entry::Provider>,
+    /// The dotenv files read, relative to the directory checked.
+    pub files: Vec<String>,
+    /// Lines of those files that could not be parsed, as `file:line: message`.
+    pub file_errors: Vec<String>,
+    pub findings: Vec<Finding>,
+    /// True when nothing of severity error or warning was found.
+    pub ok: bool,
+}
+
+/// What to check, and how.
+pub struct Check<'a> {
+    /// The directory whose `.env` and `.env.local` are read; paths are shown relative to it.
+    pub dir: &'a Path,
+    /// The environment (see [`process_env`]).
+    pub env: Vec<(String, String)>,
+    /// More dotenv files, read after the directory's.
+    pub extra_files: &'a [PathBuf],
+    /// Providers whose keys are demanded; the report is limited to them when not empty.
+    pub providers: Vec<errdex_entry::Provider>,
+    /// `Some(allowed hosts)` to run the `--online` probes too.
+    pub online: Option<&'a [String]>,
+}
+
+/// Runs the doctor: offline findings, then the online probes when asked.
+pub fn run(check: Check, entry_exists: &dyn Fn(&str) -> bool) -> Report {
+    let (files, file_errors) = load_files(check.dir, check.extra_files);
+    let inputs = Inputs {
+        env: check.env,
+        files,
+        demanded: check.providers.clone(),
+        only: check.providers,
+    };
+    let mut findings = diagnose_keys(&inputs, entry_exists);
+    if let Some(allow_hosts) = check.online {
+        findings.extend(check_online(&inputs, allow_hosts, entry_exists));
+    }
+    let relative = |p: &Path| p.strip_prefix(check.dir).unwrap_or(p).to_path_buf();
+    for f in &mut findings {
+        if let Source::File { path, .. } = &mut f.source {
+            *path = relative(path);
+        }
+    }
+    Report {
+        providers: providers_in_use(&inputs),
+        files: inputs
+            .files
+            .iter()
+            .map(|(p, _)| relative(p).display().to_string())
+            .collect(),
+        ok: file_errors.is_empty() && findings.iter().all(|f| f.severity == Severity::Info),
+        file_errors: file_errors
+            .iter()
+            .map(|e| format!("{}:{}: {}", relative(&e.file).display(), e.line, e.message))
+            .collect(),
+        findings,
+    }
+}

@@ -520,13 +520,10 @@ impl KeyEnvironment {
                 "the server's working directory cannot be read: {e}"
             ))
         })?;
-        let vars = std::env::vars_os()
-            .filter_map(|(k, v)| {
-                let k = k.into_string().ok()?;
-                errdex_doctor::known_variable(&k).then(|| (k, v.to_string_lossy().into_owned()))
-            })
-            .collect();
-        Ok(KeyEnvironment { vars, dir })
+        Ok(KeyEnvironment {
+            vars: errdex_doctor::process_env(),
+            dir,
+        })
     }
 }
 
@@ -546,52 +543,38 @@ pub fn check_keys(
             ))
         })?);
     }
-    let (files, file_errors) = errdex_doctor::load_files(&env.dir, &[]);
-    let inputs = errdex_doctor::Inputs {
-        env: env.vars.clone(),
-        files,
-        demanded: demanded.clone(),
-        only: demanded,
-    };
     let index = k.index;
     let exists = |id: &str| id.parse().ok().is_some_and(|id| index.get(&id).is_some());
-    let mut findings = errdex_doctor::diagnose_keys(&inputs, &exists);
-    let relative =
-        |p: &std::path::Path| p.strip_prefix(&env.dir).unwrap_or(p).display().to_string();
-    for f in &mut findings {
-        if let errdex_doctor::Source::File { path, .. } = &mut f.source {
-            if let Ok(rel) = path.strip_prefix(&env.dir) {
-                *path = rel.to_path_buf();
-            }
-        }
-        // The doctor masks keys already; redacting again costs nothing and guards
-        // against a message that quotes more than it should.
+    let mut report = errdex_doctor::run(
+        errdex_doctor::Check {
+            dir: &env.dir,
+            env: env.vars.clone(),
+            extra_files: &[],
+            providers: demanded,
+            online: None,
+        },
+        &exists,
+    );
+    // The doctor masks keys already; redacting again costs nothing and guards against a
+    // message that quotes more than it should.
+    for f in &mut report.findings {
         f.message = redact(&f.message).into_owned();
         f.fix = redact(&f.fix).into_owned();
     }
-    let providers = errdex_doctor::providers_in_use(&inputs);
-    let ok = file_errors.is_empty()
-        && findings
-            .iter()
-            .all(|f| f.severity == errdex_doctor::Severity::Info);
-    let file_errors: Vec<String> = file_errors
-        .iter()
-        .map(|e| format!("{}:{}: {}", relative(&e.file), e.line, redact(&e.message)))
-        .collect();
-    let structured = json!({
-        "providers": providers.iter().map(|p| p.as_str()).collect::<Vec<_>>(),
-        "files": inputs.files.iter().map(|(p, _)| relative(p)).collect::<Vec<_>>(),
-        "file_errors": file_errors,
-        "findings": findings,
-        "ok": ok,
-    });
+    for e in &mut report.file_errors {
+        *e = redact(e).into_owned();
+    }
+    let structured = serde_json::to_value(&report)
+        .map_err(|e| ToolError(format!("the report does not serialise: {e}")))?;
+    let (providers, findings, file_errors) =
+        (&report.providers, &report.findings, &report.file_errors);
 
     let mut md = String::new();
     md.push_str(&format!(
         "Checked the errdex server's environment and the `.env` files of `{}` (offline: no key was sent anywhere).\n\n",
         env.dir.display()
     ));
-    for e in &file_errors {
+    for e in file_errors {
         md.push_str(&format!("- ✗ {e}\n"));
     }
     if providers.is_empty() {
@@ -599,7 +582,7 @@ pub fn check_keys(
             "No LLM provider variables are set. Pass `providers` to demand a provider's key.\n",
         );
     }
-    for provider in &providers {
+    for provider in providers {
         md.push_str(&format!("### {provider}\n\n"));
         let list: Vec<_> = findings
             .iter()
