@@ -2,8 +2,27 @@
 //! platform data directory, WAL) by default, PostgreSQL when given a `postgres://` URL;
 //! each backend has its own migrations under `migrations/<backend>/`, embedded at compile
 //! time and run when the store is opened. Files in there are never edited once applied:
-//! a change is a new file. For now the store only opens, migrates and answers `ping`
-//! (the web server's `/readyz`); community notes will be its first tables.
+//! a change is a new file.
+//!
+//! Beyond `ping` (the web server's `/readyz`) the store keeps community notes
+//! ([`notes`]): notes, their confirmations and the moderation audit log, through one set
+//! of methods on [`Store`] whatever the backend. Every statement is parameterised. Most
+//! SQL text is shared by both backends (the [`on_pool!`] macro runs one body against
+//! either pool); the schema differs only in types. [`changes`] tells readers of cached
+//! notes when an entry's notes changed — in this process, or (PostgreSQL
+//! LISTEN/NOTIFY) through another server on the same database.
+
+pub mod changes;
+pub mod notes;
+pub mod testing;
+mod timestamp;
+
+pub use changes::NotesVersion;
+pub use notes::{
+    AuditAction, AuditEntry, Confirmation, Confirmed, ImportSummary, NewNote, Note, NoteStatus,
+    PublishedNote, Record, VersionCount,
+};
+pub use timestamp::Timestamp;
 
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
@@ -35,6 +54,12 @@ pub enum StoreError {
     },
     #[error("the database does not answer: {0}")]
     Unreachable(sqlx::Error),
+    #[error("the database refused the request: {0}")]
+    Query(#[from] sqlx::Error),
+    #[error("{0}")]
+    Invalid(String),
+    #[error("record {index}: {message}")]
+    Import { index: usize, message: String },
 }
 
 /// Where the database is.
@@ -64,7 +89,23 @@ pub struct Store {
     pool: Pool,
     /// Where it is, without credentials, for logs and messages.
     what: String,
+    /// Change tracking for cached notes, shared by every clone.
+    changes: std::sync::Arc<changes::Changes>,
+    /// The salt of client keys (read from the database once).
+    salt: std::sync::Arc<tokio::sync::OnceCell<String>>,
 }
+
+/// Runs one body against whichever pool the store has: `$pool` is a `&SqlitePool` in
+/// one arm and a `&PgPool` in the other, so the same SQL text and binds serve both.
+macro_rules! on_pool {
+    ($store:expr, $pool:ident => $body:expr) => {
+        match &$store.pool {
+            $crate::Pool::Sqlite($pool) => $body,
+            $crate::Pool::Postgres($pool) => $body,
+        }
+    };
+}
+pub(crate) use on_pool;
 
 /// The platform's data directory for errdex (e.g. `~/.local/share/errdex` on Linux).
 pub fn default_data_dir() -> Option<PathBuf> {
@@ -127,6 +168,9 @@ impl Store {
         Ok(Store {
             pool: Pool::Sqlite(pool),
             what,
+            // One process owns an SQLite file: every change is seen here.
+            changes: changes::Changes::in_process(),
+            salt: Default::default(),
         })
     }
 
@@ -149,9 +193,12 @@ impl Store {
                 what: what.clone(),
                 source,
             })?;
+        let changes = changes::Changes::listening(pool.clone());
         Ok(Store {
             pool: Pool::Postgres(pool),
             what,
+            changes,
+            salt: Default::default(),
         })
     }
 
@@ -188,8 +235,10 @@ impl Store {
         .map_err(StoreError::Unreachable)
     }
 
-    /// Waits for every connection to be returned and closes the pool.
+    /// Waits for every connection to be returned and closes the pool (and stops listening
+    /// for other servers' changes).
     pub async fn close(&self) {
+        self.changes.stop();
         match &self.pool {
             Pool::Sqlite(pool) => pool.close().await,
             Pool::Postgres(pool) => pool.close().await,
