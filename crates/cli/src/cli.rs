@@ -47,6 +47,8 @@ pub enum Command {
     Verify(VerifyArgs),
     /// Serve the knowledge base, diagnosis and the key doctor to AI agents over MCP (stdio).
     Mcp(McpArgs),
+    /// Back up or move community notes: export to JSON Lines, import from it.
+    Notes(NotesArgs),
 }
 
 #[derive(Debug, Args)]
@@ -95,6 +97,49 @@ pub struct ServeArgs {
     /// Where the SQLite database lives (default: the platform data directory).
     #[arg(long)]
     pub data_dir: Option<PathBuf>,
+    /// The token that moderates community notes (/admin and the admin API); without it
+    /// notes are accepted but stay pending.
+    #[arg(long, env = "ERRDEX_ADMIN_TOKEN", hide_env_values = true, hide = true)]
+    pub admin_token: Option<String>,
+    /// Take the client's address from X-Forwarded-For (only behind a proxy that sets it).
+    #[arg(long)]
+    pub trust_proxy: bool,
+    /// Community notes one client address may submit per hour (0: no limit).
+    #[arg(long, default_value_t = 10, value_name = "N")]
+    pub notes_per_hour: u32,
+    /// Note confirmations one client address may send per hour (0: no limit).
+    #[arg(long, default_value_t = 60, value_name = "N")]
+    pub confirmations_per_hour: u32,
+}
+
+/// Where the notes are: the same database options as `serve`.
+#[derive(Debug, Args)]
+pub struct DatabaseArgs {
+    /// PostgreSQL instead of the embedded SQLite file: postgres://USER:PASSWORD@HOST/DB.
+    #[arg(long, env = "DATABASE_URL", hide_env_values = true, global = true)]
+    pub database_url: Option<String>,
+    /// Where the SQLite database lives (default: the platform data directory).
+    #[arg(long, global = true)]
+    pub data_dir: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct NotesArgs {
+    #[command(flatten)]
+    pub database: DatabaseArgs,
+    #[command(subcommand)]
+    pub command: NotesCommand,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum NotesCommand {
+    /// Write every note (every status), confirmation and audit entry as JSON Lines to stdout.
+    Export,
+    /// Read an export (a file, or `-` for stdin) into the database; importing twice changes nothing.
+    Import {
+        /// The JSON Lines file written by `errdex notes export`.
+        file: PathBuf,
+    },
 }
 
 #[derive(Debug, Args)]

@@ -24,6 +24,7 @@ fn main() -> ExitCode {
         cli::Command::Mock(args) => cmd::mock::run(args, &out),
         cli::Command::Verify(args) => cmd::verify::run(args, &out),
         cli::Command::Mcp(args) => cmd::mcp::run(args),
+        cli::Command::Notes(args) => cmd::notes::run(args),
     };
     match result {
         Ok(code) => code.into(),

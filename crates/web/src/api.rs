@@ -42,7 +42,14 @@ pub fn routes() -> Router<AppState> {
         crate::ops::readyz,
         crate::ops::metrics,
         crate::ops::llms_txt,
-        crate::ops::sitemap
+        crate::ops::sitemap,
+        crate::notes::list_notes,
+        crate::notes::create_note,
+        crate::notes::confirm_note,
+        crate::admin::list,
+        crate::admin::publish,
+        crate::admin::reject,
+        crate::admin::remove
     ),
     components(schemas(
         ErrorBody,
@@ -55,15 +62,48 @@ pub fn routes() -> Router<AppState> {
         EvidenceSchema,
         SearchResponse,
         SearchItem,
-        crate::ops::Health
+        crate::ops::Health,
+        crate::notes::NotesResponse,
+        crate::notes::NoteView,
+        crate::notes::VersionCountView,
+        crate::notes::CreateNoteRequest,
+        crate::notes::CreatedNote,
+        crate::notes::ConfirmRequest,
+        crate::notes::ConfirmResponse,
+        crate::admin::AdminNote,
+        crate::admin::AdminNotes,
+        crate::admin::RejectRequest,
+        crate::admin::Deleted
     )),
+    modifiers(&AdminTokenScheme),
     tags(
         (name = "errors", description = "The knowledge base"),
         (name = "diagnosis", description = "Recognise an error in pasted text"),
+        (name = "notes", description = "Community notes: readers' version-tagged tips, published after moderation"),
+        (name = "moderation", description = "Publish, reject and delete notes (`Authorization: Bearer <ERRDEX_ADMIN_TOKEN>`)"),
         (name = "operations", description = "Health, metrics and documents for machines")
     )
 )]
 pub struct ApiDoc;
+
+/// The admin API's bearer token (`ERRDEX_ADMIN_TOKEN`).
+struct AdminTokenScheme;
+
+impl utoipa::Modify for AdminTokenScheme {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "admin_token",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .description(Some("The server's ERRDEX_ADMIN_TOKEN"))
+                    .build(),
+            ),
+        );
+    }
+}
 
 // ---------------------------------------------------------------- list
 

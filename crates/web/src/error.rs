@@ -24,6 +24,17 @@ pub enum AppError {
     BadRequest(String),
     #[error("{0}")]
     Unprocessable(String),
+    /// No or a wrong admin token.
+    #[error("{0}")]
+    Unauthorized(String),
+    /// A form posted from another site (CSRF), or a trap field filled.
+    #[error("{0}")]
+    Forbidden(String),
+    #[error("{0}")]
+    Conflict(String),
+    /// Over a rate limit; `retry_after` seconds until the next request is allowed.
+    #[error("{message}")]
+    TooManyRequests { message: String, retry_after: u64 },
     #[error("send the body as {0}")]
     UnsupportedMediaType(&'static str),
     #[error("the request body is larger than the limit of 1 MB")]
@@ -48,8 +59,9 @@ pub struct ErrorBody {
 #[derive(Debug, Serialize, serde::Deserialize, utoipa::ToSchema)]
 pub struct ErrorDetail {
     /// Stable, machine-readable: `not_found`, `invalid_json`, `bad_request`,
-    /// `unprocessable`, `unsupported_media_type`, `payload_too_large`,
-    /// `method_not_allowed`, `timeout`, `unavailable`, `internal`.
+    /// `unprocessable`, `unauthorized`, `forbidden`, `conflict`, `too_many_requests`,
+    /// `unsupported_media_type`, `payload_too_large`, `method_not_allowed`, `timeout`,
+    /// `unavailable`, `internal`.
     pub code: String,
     /// For people: what was wrong and what to do.
     pub message: String,
@@ -61,6 +73,10 @@ impl AppError {
             AppError::NotFound(_) => StatusCode::NOT_FOUND,
             AppError::InvalidJson(_) | AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
             AppError::Unprocessable(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            AppError::Unauthorized(_) => StatusCode::UNAUTHORIZED,
+            AppError::Forbidden(_) => StatusCode::FORBIDDEN,
+            AppError::Conflict(_) => StatusCode::CONFLICT,
+            AppError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             AppError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             AppError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
@@ -76,6 +92,10 @@ impl AppError {
             AppError::InvalidJson(_) => "invalid_json",
             AppError::BadRequest(_) => "bad_request",
             AppError::Unprocessable(_) => "unprocessable",
+            AppError::Unauthorized(_) => "unauthorized",
+            AppError::Forbidden(_) => "forbidden",
+            AppError::Conflict(_) => "conflict",
+            AppError::TooManyRequests { .. } => "too_many_requests",
             AppError::UnsupportedMediaType(_) => "unsupported_media_type",
             AppError::PayloadTooLarge => "payload_too_large",
             AppError::MethodNotAllowed => "method_not_allowed",
@@ -119,6 +139,21 @@ impl IntoResponse for AppError {
             tracing::error!(%detail, "internal error");
         }
         let mut response = (self.status(), Json(self.body())).into_response();
+        match &self {
+            AppError::TooManyRequests { retry_after, .. } => {
+                response.headers_mut().insert(
+                    axum::http::header::RETRY_AFTER,
+                    axum::http::HeaderValue::from(*retry_after),
+                );
+            }
+            AppError::Unauthorized(_) => {
+                response.headers_mut().insert(
+                    axum::http::header::WWW_AUTHENTICATE,
+                    axum::http::HeaderValue::from_static("Bearer realm=\"errdex admin\""),
+                );
+            }
+            _ => {}
+        }
         // Kept so that `render_errors` can show the same error as a page on HTML routes.
         response.extensions_mut().insert(self);
         response

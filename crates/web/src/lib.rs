@@ -4,22 +4,30 @@
 //! it until SIGTERM or SIGINT, letting requests in flight finish.
 //!
 //! Modules by route group: `pages` (HTML for people), `api` (JSON under `/api/v1` and the
-//! OpenAPI document), `ops` (health, metrics, llms.txt, sitemap, static assets). Pages that
-//! only change with the binary are rendered on first request and kept compressed (`cache`).
-//! Pasted text sent for diagnosis is never logged or stored.
+//! OpenAPI document), `notes` (community notes for readers: the fragment on entry pages,
+//! the forms, the notes API), `admin` (moderation page and API), `ops` (health, metrics,
+//! llms.txt, sitemap, static assets); `guard` holds what protects the notes (client
+//! address, CSRF by origin, rate limits, the admin token). Pages that only change with
+//! the binary are rendered on first request and kept compressed (`cache`); an entry
+//! page is its static part joined with its notes fragment, cached until the notes change.
+//! Pasted text sent for diagnosis is never logged or stored, nor is a refused note.
 
+mod admin;
 mod api;
 mod cache;
 mod diagnosis;
 mod error;
+mod guard;
 mod markdown;
 mod metrics;
+mod notes;
 mod ops;
 mod pages;
 
 pub use api::ApiDoc;
 pub use errdex_store::StoreConfig;
 pub use error::AppError;
+pub use guard::NotesOptions;
 
 use axum::extract::DefaultBodyLimit;
 use axum::http::{HeaderValue, Request};
@@ -54,11 +62,17 @@ struct Inner {
     diagnoser: OnceLock<Diagnoser>,
     pages: pages::Pages,
     metrics: metrics::Metrics,
+    notes: notes::Notes,
 }
 
 impl AppState {
     /// No work happens here: search index and pages are built on first use.
     pub fn new(index: &'static Index, store: Option<Store>) -> Self {
+        AppState::with_notes(index, store, NotesOptions::default())
+    }
+
+    /// With the notes' protections (admin token, proxy, rate limits) as given.
+    pub fn with_notes(index: &'static Index, store: Option<Store>, notes: NotesOptions) -> Self {
         AppState(Arc::new(Inner {
             index,
             store,
@@ -66,7 +80,12 @@ impl AppState {
             diagnoser: OnceLock::new(),
             pages: pages::Pages::new(index.entries.len(), Provider::ALL.len(), Kind::ALL.len()),
             metrics: metrics::Metrics::default(),
+            notes: notes::Notes::new(notes),
         }))
+    }
+
+    fn notes(&self) -> &notes::Notes {
+        &self.0.notes
     }
 
     pub fn index(&self) -> &'static Index {
@@ -121,6 +140,8 @@ pub fn app(state: AppState) -> Router {
     Router::new()
         .merge(pages::routes())
         .merge(api::routes())
+        .merge(notes::routes())
+        .merge(admin::routes())
         .merge(ops::routes())
         .route_layer(middleware::from_fn(metrics::route_label))
         .fallback(|| async { AppError::NotFound("there is nothing at this address".into()) })
@@ -186,6 +207,7 @@ impl MakeRequestId for RequestIds {
 pub struct Config {
     pub addr: SocketAddr,
     pub store: StoreConfig,
+    pub notes: NotesOptions,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -224,10 +246,17 @@ pub async fn serve(config: Config) -> Result<(), ServeError> {
     let addr = listener.local_addr()?;
     tracing::info!(%addr, database = store.describe(), "listening");
     println!("errdex serve: listening on http://{addr}");
-    let state = AppState::new(errdex_kb::index(), Some(store.clone()));
-    axum::serve(listener, app(state))
-        .with_graceful_shutdown(shutdown_signal())
-        .await?;
+    if config.notes.admin_token.is_none() {
+        tracing::warn!("ERRDEX_ADMIN_TOKEN is not set: notes are accepted but stay pending until moderation is turned on");
+    }
+    let state = AppState::with_notes(errdex_kb::index(), Some(store.clone()), config.notes);
+    // The client's address (rate limits, one confirmation a day) comes from the socket.
+    axum::serve(
+        listener,
+        app(state).into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await?;
     tracing::info!("stopped");
     store.close().await;
     Ok(())

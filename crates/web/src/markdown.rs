@@ -1,8 +1,11 @@
 //! Entry prose is Markdown written by authors; it is rendered with pulldown-cmark and then
-//! sanitised with ammonia, so that nothing in a knowledge-base file (or, later, a community
-//! note) can put script or raw HTML on a page.
+//! sanitised with ammonia, so that nothing in a knowledge-base file can put script or raw
+//! HTML on a page. Community notes, written by anyone, get a stricter pass
+//! ([`note_html`]): raw HTML is dropped before rendering, only a few text tags survive,
+//! no images (a page loads nothing from elsewhere), and links carry
+//! `rel="nofollow ugc noopener"`.
 
-use pulldown_cmark::{html, Options, Parser};
+use pulldown_cmark::{html, Event, Options, Parser};
 use std::sync::LazyLock;
 
 static CLEANER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
@@ -20,6 +23,42 @@ pub fn to_html(markdown: &str) -> String {
     let mut out = String::with_capacity(markdown.len() * 3 / 2);
     html::push_html(&mut out, parser);
     CLEANER.clean(&out).to_string()
+}
+
+static NOTE_CLEANER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
+    let mut b = ammonia::Builder::default();
+    b.tags(
+        [
+            "a",
+            "blockquote",
+            "br",
+            "code",
+            "del",
+            "em",
+            "hr",
+            "li",
+            "ol",
+            "p",
+            "pre",
+            "strong",
+            "ul",
+        ]
+        .into_iter()
+        .collect(),
+    )
+    .link_rel(Some("nofollow ugc noopener"))
+    .url_schemes(["http", "https", "mailto"].into_iter().collect());
+    b
+});
+
+/// Sanitised HTML for a community note: raw HTML removed, a few text tags kept, links
+/// `rel="nofollow ugc noopener"`.
+pub fn note_html(markdown: &str) -> String {
+    let parser = Parser::new_ext(markdown, Options::ENABLE_STRIKETHROUGH)
+        .filter(|event| !matches!(event, Event::Html(_) | Event::InlineHtml(_)));
+    let mut out = String::with_capacity(markdown.len() * 3 / 2);
+    html::push_html(&mut out, parser);
+    NOTE_CLEANER.clean(&out).to_string()
 }
 
 /// Like [`to_html`] for one short text, without the wrapping paragraph.
@@ -46,6 +85,22 @@ mod tests {
         assert!(!html.contains("<script"), "{html}");
         assert!(!html.contains("onerror"), "{html}");
         assert!(!html.contains("href=\"javascript:"), "{html}");
+    }
+
+    #[test]
+    fn notes_lose_raw_html_images_and_headings_and_links_are_ugc() {
+        let html = note_html(
+            "# Big\n\nUse <b>this</b> `code` and [docs](https://example.com).\n\n![x](https://example.com/t.png)\n\n<div onclick=x>raw</div>",
+        );
+        assert!(html.contains("<code>code</code>"), "{html}");
+        assert!(
+            html.contains("<a href=\"https://example.com\" rel=\"nofollow ugc noopener\">docs</a>"),
+            "{html}"
+        );
+        for gone in ["<b>", "<h1", "<img", "<div", "onclick", "raw"] {
+            assert!(!html.contains(gone), "{gone} in {html}");
+        }
+        assert!(html.contains("Big"), "heading text stays: {html}");
     }
 
     #[test]

@@ -3,7 +3,7 @@
 //! default); the few fragments marked `|safe` come from [`crate::markdown`] (sanitised) or
 //! from the build-time highlighter (escaped by syntect).
 
-use crate::cache::{Cached, Slot, Slots, REVALIDATE};
+use crate::cache::{Cached, Piece, Slot, Slots, REVALIDATE};
 use crate::error::{AppError, FormData, QueryArgs};
 use crate::markdown::{inline_html, to_html};
 use crate::{ops, AppState};
@@ -22,7 +22,7 @@ pub struct Pages {
     pub(crate) llms: Slot,
     pub(crate) api_entries: Slots,
     home: Slot,
-    entries: Slots,
+    entries: Slots<EntryStatic>,
     verifications: Slots,
     providers: Slots,
     kinds: Slots,
@@ -218,6 +218,17 @@ struct EntryPage<'a> {
     confused_with: Vec<Link>,
     leads_to: Vec<Link>,
     sources: Vec<Source>,
+    sdks: Vec<String>,
+    notes_slot: &'static str,
+    notes_min: usize,
+    notes_max: usize,
+    name_max: usize,
+}
+
+/// The static part of an entry page, compressed in two pieces around the notes slot.
+pub struct EntryStatic {
+    pub head: Piece,
+    pub tail: Piece,
 }
 
 struct Source {
@@ -262,7 +273,7 @@ fn links(index: &Index, ids: &[EntryId]) -> Vec<Link> {
         .collect()
 }
 
-fn render_entry(index: &'static Index, e: &Entry) -> Result<Vec<u8>, AppError> {
+fn render_entry(index: &'static Index, e: &Entry) -> Result<EntryStatic, AppError> {
     let s = &e.sections;
     let mut exceptions: Vec<Exception> = Vec::new();
     for x in &e.exceptions {
@@ -384,9 +395,21 @@ fn render_entry(index: &'static Index, e: &Entry) -> Result<Vec<u8>, AppError> {
                 url: (s.starts_with("https://") || s.starts_with("http://")).then(|| s.clone()),
             })
             .collect(),
+        sdks: crate::notes::sdk_names(e),
+        notes_slot: crate::notes::SLOT,
+        notes_min: crate::notes::TEXT_MIN,
+        notes_max: crate::notes::TEXT_MAX,
+        name_max: crate::notes::NAME_MAX,
         e,
     };
-    html_page(&page)
+    let html = String::from_utf8(html_page(&page)?).expect("templates render UTF-8");
+    let (head, tail) = html
+        .split_once(crate::notes::SLOT)
+        .ok_or_else(|| AppError::Internal("the entry template has no notes slot".into()))?;
+    Ok(EntryStatic {
+        head: Piece::new(head.as_bytes().to_vec(), true),
+        tail: Piece::new(tail.as_bytes().to_vec(), false),
+    })
 }
 
 fn escape(text: &str) -> String {
@@ -433,9 +456,25 @@ async fn entry_page(
     let index = state.index();
     match lookup(index, &provider, &slug)? {
         Lookup::Moved(to) => Ok(crate::moved(&entry_href(to))),
-        Lookup::Found(n, entry) => cached(state.pages().entries.get(n), &headers, || {
-            render_entry(index, entry)
-        }),
+        Lookup::Found(n, entry) => {
+            let static_part = state
+                .pages()
+                .entries
+                .get(n)
+                .get_or_try_init(|| render_entry(index, entry))?;
+            // The page works when the database does not: the notes say they are unavailable.
+            let (fresh, hit) = match crate::notes::fresh(&state, n, entry).await {
+                Ok(found) => found,
+                Err(AppError::Unavailable(_)) => (
+                    std::sync::Arc::new(crate::notes::unavailable(entry)?),
+                    false,
+                ),
+                Err(e) => return Err(e),
+            };
+            let mut response = fresh.page(static_part).respond(&headers);
+            crate::notes::mark_cache(&mut response, hit);
+            Ok(response)
+        }
     }
 }
 

@@ -9,7 +9,10 @@ use tower::ServiceExt;
 use utoipa::OpenApi;
 
 async fn call(request: Request<Body>) -> (StatusCode, Vec<u8>) {
-    let state = AppState::new(errdex_kb::index(), None);
+    call_with(AppState::new(errdex_kb::index(), None), request).await
+}
+
+async fn call_with(state: AppState, request: Request<Body>) -> (StatusCode, Vec<u8>) {
     let response = app(state).oneshot(request).await.unwrap();
     let status = response.status();
     (
@@ -78,34 +81,62 @@ fn collect_refs(value: &serde_json::Value, out: &mut Vec<String>) {
     }
 }
 
+/// Every documented route, with a database (SQLite) and moderation on, answers 2xx to a
+/// request that fits it: `{id}` is a published note made for each call.
 #[tokio::test]
 async fn every_route_in_the_document_answers_2xx() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = errdex_store::Store::open(&errdex_store::StoreConfig {
+        database_url: None,
+        data_dir: Some(dir.path().to_path_buf()),
+    })
+    .await
+    .unwrap();
+    let options = errdex_web::NotesOptions {
+        admin_token: Some("openapi-test-token".into()),
+        ..Default::default()
+    };
+    let state = AppState::with_notes(errdex_kb::index(), Some(store.clone()), options);
+    // One body that fits every JSON request of the API (unknown fields are ignored).
+    let body = r#"{"text": "anthropic.AuthenticationError: Error code: 401", "sdk_version": "anthropic 0.40.0", "worked": true, "reason": "test"}"#;
     let doc = document();
     let paths = doc["paths"].as_object().unwrap();
     assert!(paths.len() >= 10, "{:?}", paths.keys());
     for (path, item) in paths {
-        let uri = path
-            .replace("{provider}", "anthropic")
-            .replace("{slug}", "authentication-error");
         for method in item.as_object().unwrap().keys() {
-            let request = match method.as_str() {
-                "get" => Request::get(&uri).body(Body::empty()).unwrap(),
-                "post" => Request::post(&uri)
-                    .header(header::CONTENT_TYPE, "application/json")
-                    .body(Body::from(
-                        r#"{"text": "anthropic.AuthenticationError: Error code: 401"}"#,
-                    ))
-                    .unwrap(),
+            let note = store
+                .create_note(&errdex_store::NewNote {
+                    entry_id: "anthropic/authentication-error".into(),
+                    text: "A published note for the test.".into(),
+                    sdk_package: "anthropic".into(),
+                    sdk_version: "0.40.0".into(),
+                    name: None,
+                })
+                .await
+                .unwrap();
+            store.publish(note.id, "test").await.unwrap();
+            let uri = path
+                .replace("{provider}", "anthropic")
+                .replace("{slug}", "authentication-error")
+                .replace("{id}", &note.id.to_string());
+            let builder = match method.as_str() {
+                "get" => Request::get(&uri),
+                "post" => Request::post(&uri).header(header::CONTENT_TYPE, "application/json"),
+                "delete" => Request::delete(&uri),
                 other => panic!("{other} {path}: add it to this test"),
+            }
+            .header(header::AUTHORIZATION, "Bearer openapi-test-token");
+            let request = match method.as_str() {
+                "post" => builder.body(Body::from(body)).unwrap(),
+                _ => builder.body(Body::empty()).unwrap(),
             };
-            let (status, body) = call(request).await;
-            // /readyz has no database in this test: 503 is its documented answer.
+            let (status, body) = call_with(state.clone(), request).await;
             let documented = item[method]["responses"]
                 .as_object()
                 .unwrap()
                 .contains_key(status.as_str());
             assert!(
-                status.is_success() || (path == "/readyz" && documented),
+                status.is_success() && documented,
                 "{method} {uri}: {status} {}",
                 String::from_utf8_lossy(&body)
             );

@@ -7,6 +7,7 @@ pub mod explain;
 pub mod list;
 pub mod mcp;
 pub mod mock;
+pub mod notes;
 pub mod run;
 pub mod scan;
 pub mod search;

@@ -1,5 +1,6 @@
-//! `errdex serve [--addr HOST:PORT] [--database-url URL] [--data-dir DIR]`: the web site
-//! and the JSON API (crates/web), until SIGTERM or SIGINT.
+//! `errdex serve [--addr HOST:PORT] [--database-url URL] [--data-dir DIR] [--trust-proxy]
+//! [--notes-per-hour N] [--confirmations-per-hour N]`: the web site and the JSON API
+//! (crates/web), until SIGTERM or SIGINT. `ERRDEX_ADMIN_TOKEN` turns moderation on.
 
 use crate::cli::ServeArgs;
 use crate::output::Exit;
@@ -11,6 +12,12 @@ pub fn run(args: ServeArgs) -> anyhow::Result<Exit> {
         store: errdex_web::StoreConfig {
             database_url: args.database_url,
             data_dir: args.data_dir,
+        },
+        notes: errdex_web::NotesOptions {
+            admin_token: args.admin_token.filter(|t| !t.trim().is_empty()),
+            trust_proxy: args.trust_proxy,
+            notes_per_hour: args.notes_per_hour,
+            confirmations_per_hour: args.confirmations_per_hour,
         },
     })?;
     Ok(Exit::Success)
