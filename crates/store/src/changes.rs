@@ -19,7 +19,9 @@ use std::sync::{Arc, Mutex, Weak};
 use std::time::Duration;
 use tokio::task::JoinHandle;
 
-/// The PostgreSQL channel; the payload is an entry id, or [`EVERYTHING`].
+/// The PostgreSQL channel; the payload is `<server instance> <entry id>` (or
+/// [`EVERYTHING`] for the entry id). A server ignores its own notifications: it moved its
+/// versions when it made the change.
 pub const CHANNEL: &str = "errdex_notes";
 /// The payload that says "any entry may have changed" (after an import).
 pub const EVERYTHING: &str = "*";
@@ -41,6 +43,8 @@ struct Versions {
 
 #[derive(Debug)]
 pub struct Changes {
+    /// Tells this server's notifications from other servers'.
+    instance: String,
     versions: Mutex<Versions>,
     /// Whether every change is seen: always for SQLite; for PostgreSQL while listening.
     live: AtomicBool,
@@ -51,6 +55,7 @@ impl Changes {
     /// Every change goes through this process (SQLite).
     pub(crate) fn in_process() -> Arc<Changes> {
         Arc::new(Changes {
+            instance: uuid::Uuid::new_v4().simple().to_string(),
             versions: Mutex::default(),
             live: AtomicBool::new(true),
             task: Mutex::new(None),
@@ -61,6 +66,7 @@ impl Changes {
     /// Needs a tokio runtime (the store is opened in one).
     pub(crate) fn listening(pool: PgPool) -> Arc<Changes> {
         let changes = Arc::new(Changes {
+            instance: uuid::Uuid::new_v4().simple().to_string(),
             versions: Mutex::default(),
             live: AtomicBool::new(false),
             task: Mutex::new(None),
@@ -84,6 +90,20 @@ impl Changes {
             v.epoch = seq;
         } else {
             v.entries.insert(entry.to_string(), seq);
+        }
+    }
+
+    /// The NOTIFY payload for a change of `entry` made here.
+    pub(crate) fn payload(&self, entry: &str) -> String {
+        format!("{} {entry}", self.instance)
+    }
+
+    /// A notification from the channel: another server's change.
+    fn heard(&self, payload: &str) {
+        match payload.split_once(' ') {
+            Some((instance, _)) if instance == self.instance => {}
+            Some((_, entry)) => self.changed(entry),
+            None => self.changed(payload),
         }
     }
 
@@ -147,7 +167,7 @@ async fn listen(pool: PgPool, changes: Weak<Changes>) {
                 // meanwhile are lost, so stop trusting the cache and connect anew.
                 while let Ok(Some(n)) = listener.try_recv().await {
                     let Some(c) = changes.upgrade() else { return };
-                    c.changed(n.payload());
+                    c.heard(n.payload());
                 }
                 let Some(c) = changes.upgrade() else { return };
                 c.set_live(false);
@@ -185,6 +205,16 @@ mod tests {
         assert_eq!(c.version("openai/b").unwrap(), b0);
         c.changed(EVERYTHING);
         assert_ne!(c.version("openai/b").unwrap(), b0);
+    }
+
+    #[test]
+    fn a_server_ignores_its_own_notifications() {
+        let c = Changes::in_process();
+        let v = c.version("anthropic/a").unwrap();
+        c.heard(&c.payload("anthropic/a"));
+        assert_eq!(c.version("anthropic/a").unwrap(), v);
+        c.heard("someoneelse anthropic/a");
+        assert_ne!(c.version("anthropic/a").unwrap(), v);
     }
 
     #[test]

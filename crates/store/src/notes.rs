@@ -512,7 +512,7 @@ impl Store {
                     // Delivered to every listening server when the transaction commits.
                     sqlx::query("SELECT pg_notify($1, $2)")
                         .bind(CHANNEL)
-                        .bind(&row.entry_id)
+                        .bind(self.changes.payload(&row.entry_id))
                         .execute(&mut *tx)
                         .await?;
                 }
@@ -560,7 +560,7 @@ impl Store {
                 if let Some(entry) = &entry {
                     sqlx::query("SELECT pg_notify($1, $2)")
                         .bind(CHANNEL)
-                        .bind(entry)
+                        .bind(self.changes.payload(entry))
                         .execute(&mut *tx)
                         .await?;
                 }
@@ -780,7 +780,7 @@ impl Store {
             if postgres {
                 sqlx::query("SELECT pg_notify($1, $2)")
                     .bind(CHANNEL)
-                    .bind(EVERYTHING)
+                    .bind(self.changes.payload(EVERYTHING))
                     .execute(&mut *tx)
                     .await?;
             }
