@@ -1,7 +1,8 @@
 //! End to end in a real headless Chromium, driven over WebDriver (chromedriver): open the
 //! home page, paste a real Anthropic 401 traceback, submit, find the Anthropic
-//! authentication entry as the top match, follow it to the entry page, and save full-page
-//! screenshots under `target/e2e/`.
+//! authentication entry as the top match, follow it to the entry page, submit a community
+//! note with the form (no script involved), publish it, confirm it with "Worked for me",
+//! and save full-page screenshots under `target/e2e/`.
 //!
 //! Without Chromium and chromedriver the test prints `skipped: <reason>` and passes, unless
 //! `ERRDEX_REQUIRE_BROWSER=1` (set by `.ci/run`), when it fails.
@@ -99,14 +100,22 @@ async fn paste_a_traceback_find_the_entry_in_chromium() {
         }
     }
 
-    // The site, in this process, on a free port.
+    // The site, in this process, on a free port, with an SQLite store for notes.
+    let data = tempfile::tempdir().unwrap();
+    let store = errdex_store::Store::open(&errdex_store::StoreConfig {
+        database_url: None,
+        data_dir: Some(data.path().to_path_buf()),
+    })
+    .await
+    .unwrap();
+    let state = AppState::with_notes(
+        errdex_kb::index(),
+        Some(store.clone()),
+        errdex_web::NotesOptions::default(),
+    );
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let site = format!("http://{}", listener.local_addr().unwrap());
-    let server = tokio::spawn(async move {
-        axum::serve(listener, app(AppState::new(errdex_kb::index(), None)))
-            .await
-            .unwrap()
-    });
+    let server = tokio::spawn(async move { axum::serve(listener, app(state)).await.unwrap() });
 
     let port = free_port();
     let driver = match Command::new(CHROMEDRIVER)
@@ -217,6 +226,68 @@ async fn paste_a_traceback_find_the_entry_in_chromium() {
             client.screenshot().await?,
         )
         .unwrap();
+
+        // A community note, through the form: the browser's own Origin and
+        // Sec-Fetch-Site pass the CSRF check.
+        client.set_window_size(1280, 900).await?;
+        client
+            .find(Locator::Css(".add-note summary"))
+            .await?
+            .click()
+            .await?;
+        client
+            .find(Locator::Css("#note-text"))
+            .await?
+            .send_keys("Re-export `ANTHROPIC_API_KEY` in the shell that starts Python.")
+            .await?;
+        client
+            .find(Locator::Css("#note-version"))
+            .await?
+            .send_keys("0.40.0")
+            .await?;
+        client
+            .find(Locator::Css("form.note-form button[type=submit]"))
+            .await?
+            .click()
+            .await?;
+        let thanks = client
+            .wait()
+            .at_most(Duration::from_secs(20))
+            .for_element(Locator::Css("main h1"))
+            .await?
+            .text()
+            .await?;
+        assert!(thanks.contains("your note was received"), "{thanks}");
+        full_page_screenshot(&client, 1280, &shots.join("note-received.png")).await;
+        let note = store.notes(None, 10).await.unwrap().remove(0);
+        store.publish(note.id, "browser-test").await.unwrap();
+        client
+            .goto(&format!(
+                "{site}/errors/anthropic/authentication-error#notes"
+            ))
+            .await?;
+        client
+            .find(Locator::Css("form.confirm input[name=sdk_version]"))
+            .await?
+            .send_keys("0.41.0")
+            .await?;
+        client
+            .find(Locator::Css("form.confirm button[value=yes]"))
+            .await?
+            .click()
+            .await?;
+        let counts = client
+            .wait()
+            .at_most(Duration::from_secs(20))
+            .for_element(Locator::Css(".note-versions li"))
+            .await?
+            .text()
+            .await?;
+        assert_eq!(counts, "anthropic 0.41.0: worked 1, did not work 0");
+        client
+            .execute("document.getElementById('notes').scrollIntoView();", vec![])
+            .await?;
+        std::fs::write(shots.join("entry-notes.png"), client.screenshot().await?).unwrap();
         Ok::<_, fantoccini::error::CmdError>(())
     }
     .await;
