@@ -250,13 +250,17 @@ async fn paste_a_traceback_find_the_entry_in_chromium() {
             .await?
             .click()
             .await?;
-        let thanks = client
+        // The answer to the POST is a page at the form's action.
+        client
             .wait()
             .at_most(Duration::from_secs(20))
-            .for_element(Locator::Css("main h1"))
-            .await?
-            .text()
+            .for_url(
+                &format!("{site}/errors/anthropic/authentication-error/notes")
+                    .parse()
+                    .unwrap(),
+            )
             .await?;
+        let thanks = client.find(Locator::Css("main h1")).await?.text().await?;
         assert!(thanks.contains("your note was received"), "{thanks}");
         full_page_screenshot(&client, 1280, &shots.join("note-received.png")).await;
         let note = store.notes(None, 10).await.unwrap().remove(0);
