@@ -366,6 +366,7 @@ fn parse_version(text: &str) -> Option<semver::Version> {
 /// of its ranges. Returns the package and the normalised version.
 pub fn parse_sdk_version(entry: &Entry, text: &str) -> Result<(String, String), AppError> {
     const FIELD: &str = "sdk_version";
+    too_long(FIELD, text)?;
     let sdks = entry_sdks(entry);
     let names = || {
         sdks.iter()
@@ -424,9 +425,22 @@ pub fn parse_sdk_version(entry: &Entry, text: &str) -> Result<(String, String), 
     Ok((sdk.to_string(), parsed.to_string()))
 }
 
+/// SDK names and versions are short; a long one is refused before it is echoed anywhere.
+fn too_long(field: &str, text: &str) -> Result<(), AppError> {
+    const MAX: usize = 100;
+    if text.chars().count() > MAX {
+        return Err(unprocessable(
+            field,
+            format!("at most {MAX} characters, such as `anthropic 0.40.0`"),
+        ));
+    }
+    Ok(())
+}
+
 /// A reader's own version when confirming: any version number of the note's package.
 fn parse_confirm_version(package: Option<&str>, text: &str) -> Result<String, AppError> {
     const FIELD: &str = "sdk_version";
+    too_long(FIELD, text)?;
     let text = text.trim();
     let version = match (package, text.rsplit_once(char::is_whitespace)) {
         (Some(p), Some((given, v))) if given.eq_ignore_ascii_case(p) => v,
@@ -872,6 +886,7 @@ mod tests {
             ("openai 1.0.0", "not about the SDK `openai`"),
             ("anthropic latest", "not a version number"),
             ("anthropic 0.2.0", "outside that"),
+            (&format!("anthropic {}", "1".repeat(200)), "at most 100 characters"),
         ] {
             let err = parse_sdk_version(e, bad).unwrap_err().to_string();
             assert!(
