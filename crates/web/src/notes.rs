@@ -886,7 +886,10 @@ mod tests {
             ("openai 1.0.0", "not about the SDK `openai`"),
             ("anthropic latest", "not a version number"),
             ("anthropic 0.2.0", "outside that"),
-            (&format!("anthropic {}", "1".repeat(200)), "at most 100 characters"),
+            (
+                &format!("anthropic {}", "1".repeat(200)),
+                "at most 100 characters",
+            ),
         ] {
             let err = parse_sdk_version(e, bad).unwrap_err().to_string();
             assert!(
