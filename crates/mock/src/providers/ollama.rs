@@ -7,6 +7,33 @@ use super::{openai, Ctx, Route};
 use crate::reply::{Body, Outcome, Reply};
 use serde_json::{json, Value};
 
+pub const SUB_SCENARIOS: &[(&str, &str)] = &[
+    (
+        "out_of_memory",
+        "500: model requires more system memory than is available",
+    ),
+    (
+        "tools_unsupported",
+        "400: the model's template does not support tools",
+    ),
+];
+
+/// The name Ollama reports a model by in its tool-support error: the full registry path
+/// with the tag, e.g. `registry.ollama.ai/library/dolphin-mistral:latest`
+/// (https://github.com/ollama/ollama/issues/14795 , https://github.com/rayketcham-lab/vox/issues/89).
+pub fn registry_name(model: &str) -> String {
+    let tagged = if model.contains(':') {
+        model.to_string()
+    } else {
+        format!("{model}:latest")
+    };
+    if tagged.contains('/') {
+        tagged
+    } else {
+        format!("registry.ollama.ai/library/{tagged}")
+    }
+}
+
 pub fn route(method: &str, path: &str) -> Route {
     match (method, path) {
         ("POST", "/api/chat") => Route::OllamaChat,
@@ -42,6 +69,11 @@ pub fn answer(scenario: &str, cx: &Ctx) -> Option<Reply> {
         "bad_request" => err(400, "json: cannot unmarshal string into Go struct field ChatRequest.messages of type []api.Message"),
         "overloaded" => err(503, "server busy, please try again.  maximum pending requests exceeded"),
         "server_error" => err(500, "llama runner process has terminated: exit status 2"),
+        // The scheduler refuses to load a model that does not fit in free RAM, e.g.
+        // https://github.com/continuedev/continue/issues/11478 (500, quoted text).
+        "out_of_memory" => err(500, "model requires more system memory (5.3 GiB) than is available (3.5 GiB)"),
+        // https://github.com/rayketcham-lab/vox/issues/89 (ollama-python ResponseError, 400).
+        "tools_unsupported" => err(400, &format!("{} does not support tools", registry_name(model))),
         "malformed" => Reply::malformed(),
         "stream_cut" if streaming(cx) => ndjson(lines(cx, model)).cut_after(1),
         "stream_error" if streaming(cx) => {

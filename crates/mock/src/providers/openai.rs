@@ -34,6 +34,10 @@ pub fn sub_scenarios(p: Provider) -> &'static [(&'static str, &'static str)] {
             ),
         ],
         Provider::Openrouter => &[("no_provider", "503: no provider available for the model")],
+        Provider::Mistral => &[(
+            "message_order",
+            "400 invalid_request_message_order: Unexpected role 'user' after role 'tool'",
+        )],
         _ => &[],
     }
 }
@@ -292,11 +296,18 @@ fn answer_error(scenario: &str, p: Provider, cx: &Ctx, model: &str) -> Option<Re
 
         // --- Mistral: https://docs.mistral.ai/resources/error-glossary
         (Mistral, "permission") => err(p, 403, "Forbidden", "invalid_request_error", None),
-        (Mistral, "model_not_found") => err(p, 400, &format!("Invalid model: {model}"), "invalid_request_error", Some("1500")),
+        // type invalid_model, code 1500: https://github.com/mistralai/mistral-vibe/issues/617 ,
+        // https://github.com/lfnovo/open-notebook/issues/441 (quoted bodies).
+        (Mistral, "model_not_found") => err(p, 400, &format!("Invalid model: {model}"), "invalid_model", Some("1500")),
         (Mistral, "bad_request") => err(p, 400, "Invalid request", "invalid_request_error", None),
+        // https://github.com/datapizza-labs/datapizza-ai/issues/98 (mistralai SDKError, quoted body),
+        // https://github.com/BerriAI/litellm/issues/17761
+        (Mistral, "message_order") => err(p, 400, "Unexpected role 'user' after role 'tool'", "invalid_request_message_order", Some("3230")),
         (Mistral, "context_length") => err(p, 400, "Prompt contains 140000 tokens and 0 draft tokens, too large for model with 131072 maximum context length", "invalid_request_error", Some("3051")),
-        // FastAPI-style validation body the SDK types as HTTPValidationError.
-        (Mistral, "unprocessable") => Reply::json(422, json!({"detail": [{"type": "missing", "loc": ["body", "messages"], "msg": "Field required", "input": {}}]})),
+        // A field the API does not accept, FastAPI-style detail inside Mistral's envelope:
+        // https://github.com/editor-code-assistant/eca/issues/231 (max_completion_tokens),
+        // https://github.com/crewAIInc/crewAI/issues/60 . The SDK types 422 as HTTPValidationError.
+        (Mistral, "unprocessable") => Reply::json(422, json!({"object": "error", "message": {"detail": [{"type": "extra_forbidden", "loc": ["body", "max_completion_tokens"], "msg": "Extra inputs are not permitted", "input": 256}]}, "type": "invalid_request_error", "param": null, "code": null})),
         (Mistral, "rate_limit") => rate_headers(err(p, 429, "Requests rate limit exceeded", "rate_limit_error", Some("1300")), p),
         (Mistral, "overloaded") => err(p, 429, "Service tier capacity exceeded for this model.", "service_tier_capacity_exceeded", Some("3505")),
         (Mistral, "server_error") => err(p, 500, "Internal server error", "server_error", None),
@@ -333,6 +344,8 @@ fn answer_error(scenario: &str, p: Provider, cx: &Ctx, model: &str) -> Option<Re
         (Ollama, "model_not_found") => err(p, 404, &format!("model \"{model}\" not found, try pulling it first"), "not_found_error", None),
         (Ollama, "bad_request") => err(p, 400, "invalid message format", "invalid_request_error", None),
         (Ollama, "server_error") => err(p, 500, "llama runner process has terminated: exit status 2", "api_error", None),
+        // https://github.com/FoundationAgents/OpenManus/issues/220 (400 through /v1, type api_error).
+        (Ollama, "tools_unsupported") => err(p, 400, &format!("{} does not support tools", super::ollama::registry_name(model)), "api_error", None),
         (Ollama, "overloaded") => err(p, 503, "server busy, please try again.  maximum pending requests exceeded", "api_error", None),
 
         _ => return None,
