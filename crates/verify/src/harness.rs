@@ -29,7 +29,8 @@ fn step(name: impl Into<String>, ok: bool, detail: impl Into<String>) -> RecordS
     }
 }
 
-/// Runs every pair of examples of `version.language` with that SDK version.
+/// Runs every pair of examples of `version.language` and `version.sdk` whose range holds
+/// that version (an entry may have a pair for 0.x and another for 1.x).
 pub fn verify_version(
     entry: &Entry,
     version: &Version,
@@ -42,6 +43,11 @@ pub fn verify_version(
         .examples
         .iter()
         .filter(|x| x.language == version.language && x.sdk == version.sdk)
+        .collect();
+    let in_range: Vec<&CodeExample> = examples
+        .iter()
+        .copied()
+        .filter(|x| satisfies(&version.version, &x.sdk_versions))
         .collect();
     let python;
     let node;
@@ -70,9 +76,21 @@ pub fn verify_version(
         "== errdex verify {} · {} {} · {runtime}\n",
         entry.id, version.sdk, version.version
     );
-    let broken: Vec<&&CodeExample> = examples.iter().filter(|x| x.role == Role::Broken).collect();
-    let fixed: Vec<&&CodeExample> = examples.iter().filter(|x| x.role == Role::Fixed).collect();
-    if broken.is_empty() || fixed.is_empty() {
+    let broken: Vec<&&CodeExample> = in_range.iter().filter(|x| x.role == Role::Broken).collect();
+    let fixed: Vec<&&CodeExample> = in_range.iter().filter(|x| x.role == Role::Fixed).collect();
+    if in_range.is_empty() && !examples.is_empty() {
+        let ranges: Vec<&str> = examples.iter().map(|x| x.sdk_versions.as_str()).collect();
+        run.steps.push(step(
+            "sdk version",
+            false,
+            format!(
+                "{} {} is outside every example's range ({})",
+                version.sdk,
+                version.version,
+                ranges.join("; ")
+            ),
+        ));
+    } else if broken.is_empty() || fixed.is_empty() {
         run.steps.push(step(
             "examples",
             false,
@@ -83,17 +101,6 @@ pub fn verify_version(
         let Some(f) = fixed.get(i).or(fixed.last()) else {
             break;
         };
-        if !satisfies(&version.version, &b.sdk_versions) {
-            run.steps.push(step(
-                "sdk version",
-                false,
-                format!(
-                    "{} {} is outside the example's range `{}`",
-                    version.sdk, version.version, b.sdk_versions
-                ),
-            ));
-            continue;
-        }
         // 1. broken: must raise the named class, after the mock answered the scenario's error.
         let (ran, log, norm) = execute(entry, b, &interpreter, mock, true, &mut transcript)?;
         let raises = b.raises.clone().unwrap_or_default();
@@ -114,10 +121,19 @@ pub fn verify_version(
             .map(|s| s.name)
             .unwrap_or_default();
         let answered: Vec<&LoggedRequest> = log.iter().collect();
-        let (log_ok, log_detail) = if b.no_key && answered.is_empty() {
+        let (log_ok, log_detail) = if (b.no_key || b.no_request) && answered.is_empty() {
             (
                 true,
                 "no request was sent (the SDK failed before sending)".to_string(),
+            )
+        } else if b.no_request {
+            (
+                false,
+                format!(
+                    "`norequest`, but the mock received {}: {}",
+                    answered.len(),
+                    summary(&log)
+                ),
             )
         } else if answered.is_empty() {
             (false, "the mock received no request".to_string())
