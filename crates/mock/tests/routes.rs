@@ -766,3 +766,103 @@ fn the_catalogue_lists_every_provider_with_ok_and_its_own_sub_scenarios() {
         .iter()
         .any(|(n, _)| *n == "tool_use_without_result"));
 }
+
+#[tokio::test]
+async fn anthropic_400s_name_the_value_sent_and_vertex_names_the_resource_requested() {
+    let state = MockState::new();
+    let auth = || bearer(Provider::Anthropic);
+    let mut body = anthropic_body();
+    body["max_tokens"] = json!(100000);
+    let a = call(
+        &state,
+        "POST",
+        "/anthropic/max_tokens_exceeded/v1/messages",
+        auth(),
+        body,
+    )
+    .await;
+    assert_eq!(a.status, 400);
+    assert_eq!(
+        a.json()["error"]["message"],
+        "max_tokens: 100000 > 64000, which is the maximum allowed number of output tokens for claude-haiku-4-5"
+    );
+    let a = call(
+        &state,
+        "POST",
+        "/anthropic/temperature_and_top_p/v1/messages",
+        auth(),
+        anthropic_body(),
+    )
+    .await;
+    assert_eq!(a.status, 400);
+    assert!(a.text.contains("cannot both be specified for this model"));
+    let image = json!({"type": "image", "source": {"type": "base64", "media_type": "image/png", "data": "A".repeat(6_000_000)}});
+    let mut body = anthropic_body();
+    body["messages"][0]["content"] = json!([{"type": "text", "text": "What is this?"}, image]);
+    let a = call(
+        &state,
+        "POST",
+        "/anthropic/image_too_large/v1/messages",
+        auth(),
+        body,
+    )
+    .await;
+    assert_eq!(
+        a.json()["error"]["message"],
+        "messages.0.content.1.image.source.base64: image exceeds 5 MB maximum: 6000000 bytes > 5242880 bytes"
+    );
+    let a = call(
+        &state,
+        "POST",
+        "/anthropic/billing/v1/messages",
+        auth(),
+        anthropic_body(),
+    )
+    .await;
+    assert_eq!(
+        (a.status, a.json()["error"]["type"].as_str()),
+        (402, Some("billing_error"))
+    );
+
+    let raw = "/v1/projects/p/locations/us-east5/publishers/anthropic/models/claude-haiku-4-5@20251001:rawPredict";
+    let resource =
+        "projects/p/locations/us-east5/publishers/anthropic/models/claude-haiku-4-5@20251001";
+    let vertex = || bearer(Provider::Vertex);
+    let a = call(
+        &state,
+        "POST",
+        &format!("/vertex/permission{raw}"),
+        vertex(),
+        anthropic_body(),
+    )
+    .await;
+    assert_eq!(a.status, 403);
+    assert!(a.json()["error"]["message"]
+        .as_str()
+        .unwrap()
+        .contains(&format!("'//aiplatform.googleapis.com/{resource}'")));
+    let a = call(
+        &state,
+        "POST",
+        &format!("/vertex/model_not_found{raw}"),
+        vertex(),
+        anthropic_body(),
+    )
+    .await;
+    assert_eq!(
+        a.json()["error"]["message"],
+        format!("Publisher Model `{resource}` not found.")
+    );
+    let a = call(
+        &state,
+        "POST",
+        &format!("/vertex/rate_limit{raw}"),
+        vertex(),
+        anthropic_body(),
+    )
+    .await;
+    assert_eq!(a.json()["error"]["status"], "RESOURCE_EXHAUSTED");
+    assert!(a.text.contains(
+        "online_prediction_requests_per_base_model with base model: anthropic-claude-haiku-4-5."
+    ));
+}
