@@ -316,6 +316,22 @@ const ERRORS: &[(Provider, &str, &str, u16, &str, &str)] = &[
     ),
     (
         Provider::Google,
+        "function_schema",
+        "/v1/models/gemini-2.5-flash:generateContent",
+        400,
+        "/error/status",
+        "INVALID_ARGUMENT",
+    ),
+    (
+        Provider::Google,
+        "response_blocked",
+        "/v1beta/models/gemini-2.5-flash:generateContent",
+        200,
+        "/candidates/0/finishReason",
+        "BLOCKLIST",
+    ),
+    (
+        Provider::Google,
         "quota",
         "/v1/models/gemini-2.5-flash:generateContent",
         429,
