@@ -303,7 +303,9 @@ fn answer_error(scenario: &str, p: Provider, cx: &Ctx, model: &str) -> Option<Re
         // https://github.com/datapizza-labs/datapizza-ai/issues/98 (mistralai SDKError, quoted body),
         // https://github.com/BerriAI/litellm/issues/17761
         (Mistral, "message_order") => err(p, 400, "Unexpected role 'user' after role 'tool'", "invalid_request_message_order", Some("3230")),
-        (Mistral, "context_length") => err(p, 400, "Prompt contains 140000 tokens and 0 draft tokens, too large for model with 131072 maximum context length", "invalid_request_error", Some("3051")),
+        // type invalid_request_invalid_args, code 3051, as a mistralai SDKError quoted in public
+        // code (searched: "too large for model with"); https://portkey.ai/error-library/context-length-exceeded-error-13710000
+        (Mistral, "context_length") => err(p, 400, "Prompt contains 140000 tokens and 0 draft tokens, too large for model with 131072 maximum context length", "invalid_request_invalid_args", Some("3051")),
         // A field the API does not accept, FastAPI-style detail inside Mistral's envelope:
         // https://github.com/editor-code-assistant/eca/issues/231 (max_completion_tokens),
         // https://github.com/crewAIInc/crewAI/issues/60 . The SDK types 422 as HTTPValidationError.
