@@ -219,6 +219,70 @@ const ERRORS: &[(Provider, &str, &str, u16, &str, &str)] = &[
         "invalid_request_error",
     ),
     (
+        Provider::Groq,
+        "context_length",
+        "/openai/v1/chat/completions",
+        400,
+        "/error/param",
+        "messages",
+    ),
+    (
+        Provider::Groq,
+        "tpm_request_too_large",
+        "/openai/v1/chat/completions",
+        413,
+        "/error/code",
+        "rate_limit_exceeded",
+    ),
+    (
+        Provider::Groq,
+        "json_validate_failed",
+        "/openai/v1/chat/completions",
+        400,
+        "/error/code",
+        "json_validate_failed",
+    ),
+    (
+        Provider::Groq,
+        "tool_use_failed",
+        "/openai/v1/chat/completions",
+        400,
+        "/error/code",
+        "tool_use_failed",
+    ),
+    (
+        Provider::Groq,
+        "organization_restricted",
+        "/openai/v1/chat/completions",
+        400,
+        "/error/code",
+        "organization_restricted",
+    ),
+    (
+        Provider::Fireworks,
+        "first_token_deadline",
+        "/inference/v1/chat/completions",
+        429,
+        "/error/code",
+        "too_many_requests",
+    ),
+    (
+        Provider::Together,
+        "rate_limit",
+        "/v1/chat/completions",
+        429,
+        "/error/type",
+        "credit_limit",
+    ),
+    (
+        Provider::Together,
+        "non_serverless_model",
+        "/v1/chat/completions",
+        400,
+        "/error/code",
+        "model_not_available",
+    ),
+    (
         Provider::Mistral,
         "invalid_key",
         "/v1/chat/completions",
@@ -881,4 +945,23 @@ async fn anthropic_400s_name_the_value_sent_and_vertex_names_the_resource_reques
     assert!(a.text.contains(
         "online_prediction_requests_per_base_model with base model: anthropic-claude-haiku-4-5."
     ));
+}
+#[tokio::test]
+async fn groq_behind_cloudflare_answers_a_block_page_in_html() {
+    let state = MockState::new();
+    let a = call(
+        &state,
+        "POST",
+        "/groq/cloudflare_blocked/openai/v1/chat/completions",
+        bearer(Provider::Groq),
+        chat_body(),
+    )
+    .await;
+    assert_eq!(a.status, 403);
+    assert!(a.header("content-type").unwrap().starts_with("text/html"));
+    assert!(a.text.contains("Sorry, you have been blocked"));
+    assert!(
+        !a.text.contains('\n'),
+        "one line, so Python's traceback ends with it"
+    );
 }

@@ -4,7 +4,7 @@
 //! each provider's error envelope and messages are cited where they are built.
 
 use super::{body_model, mask, Ctx, Provider, Route};
-use crate::reply::{sse_event, Outcome, Reply};
+use crate::reply::{sse_event, Body, Outcome, Reply};
 use serde_json::{json, Value};
 
 pub fn sub_scenarios(p: Provider) -> &'static [(&'static str, &'static str)] {
@@ -19,6 +19,36 @@ pub fn sub_scenarios(p: Provider) -> &'static [(&'static str, &'static str)] {
                 "404 Invalid URL, as for a base URL without /v1",
             ),
         ],
+        Provider::Groq => &[
+            (
+                "tpm_request_too_large",
+                "413 rate_limit_exceeded: one request over the tokens-per-minute limit",
+            ),
+            (
+                "json_validate_failed",
+                "400 json_validate_failed: JSON mode output did not validate",
+            ),
+            (
+                "tool_use_failed",
+                "400 tool_use_failed: the model's tool call did not parse",
+            ),
+            (
+                "organization_restricted",
+                "400 organization_restricted: the organization is blocked",
+            ),
+            (
+                "cloudflare_blocked",
+                "403 Cloudflare block page (HTML): the client's network is blocked",
+            ),
+        ],
+        Provider::Fireworks => &[(
+            "first_token_deadline",
+            "429 too_many_requests: no first token before the deadline (overloaded)",
+        )],
+        Provider::Together => &[(
+            "non_serverless_model",
+            "400 model_not_available: the model needs a dedicated endpoint",
+        )],
         Provider::AzureOpenai => &[
             (
                 "deployment_not_found",
@@ -261,7 +291,32 @@ fn answer_error(scenario: &str, p: Provider, cx: &Ctx, model: &str) -> Option<Re
         (Groq, "permission") => err(p, 403, "Forbidden", "permissions_error", None),
         (Groq, "model_not_found") => err(p, 404, &format!("The model `{model}` does not exist or you do not have access to it."), "invalid_request_error", Some("model_not_found")),
         (Groq, "bad_request") => err(p, 400, "'messages' : property 'messages' is missing", "invalid_request_error", None),
-        (Groq, "context_length") => err(p, 400, "Please reduce the length of the messages or completion.", "invalid_request_error", Some("context_length_exceeded")),
+        // param "messages": https://github.com/ScrapeGraphAI/Scrapegraph-ai/issues/411 ,
+        // https://github.com/thepersonalaicompany/amurex-backend/issues/51 (quoted bodies).
+        (Groq, "context_length") => Reply::json(400, json!({"error": {"message": "Please reduce the length of the messages or completion.", "type": "invalid_request_error", "param": "messages", "code": "context_length_exceeded"}})),
+        // One request larger than the whole TPM budget is a 413, not a 429:
+        // https://github.com/assafelovic/gpt-researcher/issues/985 ,
+        // https://github.com/HunorLaczko/ha-groq-cloud-api/issues/27 (quoted bodies).
+        (Groq, "tpm_request_too_large") => Reply::json(413, json!({"error": {"message": format!("Request too large for model `{model}` in organization `org_errdexmock` service tier `on_demand` on tokens per minute (TPM): Limit 6000, Requested 14810, please reduce your message size and try again. Need more tokens? Upgrade to Dev Tier today at https://console.groq.com/settings/billing"), "type": "tokens", "code": "rate_limit_exceeded"}})),
+        // https://github.com/thepersonalaicompany/amurex-backend/issues/38 ,
+        // https://github.com/build-with-groq/g1/pull/23 (bodies with failed_generation).
+        (Groq, "json_validate_failed") => Reply::json(400, json!({"error": {"message": "Failed to generate JSON. Please adjust your prompt. See 'failed_generation' for more details.", "type": "invalid_request_error", "code": "json_validate_failed", "failed_generation": "```json\n{\n  \"title\": \"Weekly plan\",\n  \"steps\": [\"shop\", \"cook\""}})),
+        // https://github.com/groq/groq-typescript/issues/28 ,
+        // https://github.com/langchain-ai/langchain/pull/31440 (bodies with failed_generation).
+        (Groq, "tool_use_failed") => Reply::json(400, json!({"error": {"message": "Failed to call a function. Please adjust your prompt. See 'failed_generation' for more details.", "type": "invalid_request_error", "code": "tool_use_failed", "failed_generation": "<function=get_weather>{\"city\": \"Paris\"}</function>"}})),
+        // https://github.com/crewAIInc/crewAI/issues/783 ,
+        // https://github.com/NVIDIA-NeMo/Guardrails/issues/563 (quoted bodies).
+        (Groq, "organization_restricted") => err(p, 400, "Organization has been restricted. Please reach out to support if you believe this was in error.", "invalid_request_error", Some("organization_restricted")),
+        // Cloudflare's block page in front of api.groq.com, served as HTML with 403:
+        // https://github.com/run-llama/llama_index/issues/16796 ,
+        // https://github.com/lobehub/lobehub/issues/2143 . Abridged to its telling lines and
+        // kept on one line, so that Python's traceback ends with the class and the page.
+        (Groq, "cloudflare_blocked") => Reply {
+            status: 403,
+            headers: Vec::new(),
+            body: Body::Text("text/html; charset=UTF-8", "<!DOCTYPE html><html lang=\"en-US\"><head><title>Attention Required! | Cloudflare</title></head><body><div id=\"cf-wrapper\"><div id=\"cf-error-details\" class=\"cf-error-details-wrapper\"><h1 data-translate=\"block_headline\">Sorry, you have been blocked</h1><h2 class=\"cf-subheadline\"><span data-translate=\"unable_to_access\">You are unable to access</span> groq.com</h2></div><span class=\"cf-footer-item\">Cloudflare Ray ID: <strong>8d2c0f5e7a9b4e77</strong></span></div></body></html>".into()),
+            outcome: Outcome::Error,
+        },
         (Groq, "too_large") => err(p, 413, "Request Entity Too Large", "invalid_request_error", Some("request_too_large")),
         (Groq, "unprocessable") => err(p, 422, "Unprocessable Entity", "invalid_request_error", None),
         // https://tessl.io/registry/skills/github/jeremylongshore/claude-code-plugins-plus-skills/groq-common-errors
@@ -273,7 +328,12 @@ fn answer_error(scenario: &str, p: Provider, cx: &Ctx, model: &str) -> Option<Re
         // --- Fireworks: https://docs.fireworks.ai/guides/inference-error-codes (statuses;
         // messages and codes other than PRECONDITION_FAILED are assumptions, sdk-facts §5.5)
         (Fireworks, "permission") => err(p, 403, "Forbidden", "error", Some("PERMISSION_DENIED")),
-        (Fireworks, "model_not_found") => err(p, 404, "Model not found, inaccessible, and/or not deployed", "error", Some("NOT_FOUND")),
+        // param "model": https://github.com/warpdotdev/warp/issues/15107 (quoted body).
+        (Fireworks, "model_not_found") => Reply::json(404, json!({"error": {"message": "Model not found, inaccessible, and/or not deployed", "param": "model", "code": "NOT_FOUND", "type": "error"}, "request_id": "00000000-0000-4000-8000-e77de0mock00"})),
+        // Fireworks' other envelope {"error": {"object", "type", "code", "message"}}
+        // (https://github.com/vercel/ai/releases/tag/@ai-sdk%2Ffireworks@1.0.51); the 429 text
+        // as reported for Fireworks in https://github.com/vybestack/llxprt-code/issues/144 .
+        (Fireworks, "first_token_deadline") => Reply::json(429, json!({"error": {"object": "error", "type": "invalid_request_error", "code": "too_many_requests", "message": "Request didn't generate first token before the given deadline, the service is overloaded"}})),
         // https://github.com/earendil-works/pi/issues/5352 (a 400 in another envelope)
         (Fireworks, "bad_request") => Reply::json(400, json!({"error": {"type": "invalid_request_error", "message": "Invalid request: 'messages' must contain at least one message"}, "type": "error"})),
         (Fireworks, "context_length") => err(p, 400, "The prompt is too long: 140000, model maximum context length: 131072", "error", Some("INVALID_ARGUMENT")),
@@ -289,7 +349,10 @@ fn answer_error(scenario: &str, p: Provider, cx: &Ctx, model: &str) -> Option<Re
         (Together, "model_not_found") => err(p, 404, &format!("Unable to access model {model}. Please visit https://api.together.ai/models to view the list of supported models."), "invalid_request_error", Some("model_not_available")),
         (Together, "bad_request") => err(p, 400, "Input validation error: `temperature` must be strictly positive", "invalid_request_error", None),
         (Together, "context_length") => err(p, 400, "Input validation error: `inputs` tokens + `max_new_tokens` must be <= 8193. Given: 8000 `inputs` tokens and 512 `max_new_tokens`", "invalid_request_error", None),
-        (Together, "rate_limit") => rate_headers(err(p, 429, "You are on tier Free, which offers 1 queries and 6000 tokens per minute. Please try again later.", "rate_limit", None), p),
+        // https://github.com/togethercomputer/MoA/issues/27 (quoted body; type credit_limit).
+        (Together, "rate_limit") => rate_headers(err(p, 429, "You have been rate limited. Your rate limit is 60 queries per minute. Please navigate to https://api.together.xyz/settings/billing to upgrade to a paid plan.", "credit_limit", None), p),
+        // https://github.com/HeyPuter/puter/issues/3168 (quoted bodies, with a top-level id).
+        (Together, "non_serverless_model") => Reply::json(400, json!({"id": "o9ErrdexMock-2kFHot-a023f60e9b77ff7e", "error": {"message": format!("Unable to access non-serverless model {model}. Please visit https://api.together.ai/models/{model} to create and start a new dedicated endpoint for the model."), "type": "invalid_request_error", "param": null, "code": "model_not_available"}})),
         (Together, "quota") => err(p, 402, "Credit limit exceeded. Please navigate to https://api.together.xyz/settings/billing to add credit or upgrade your plan.", "invalid_request_error", Some("credit_limit")),
         (Together, "overloaded") => err(p, 503, "The server is overloaded or not ready yet.", "server_error", None),
         (Together, "server_error") => err(p, 500, "Internal server error", "server_error", None),
