@@ -179,6 +179,22 @@ const ERRORS: &[(Provider, &str, &str, u16, &str, &str)] = &[
         "server_error",
     ),
     (
+        Provider::Openai,
+        "unsupported_parameter",
+        "/v1/chat/completions",
+        400,
+        "/error/code",
+        "unsupported_parameter",
+    ),
+    (
+        Provider::Openai,
+        "tool_message_order",
+        "/v1/chat/completions",
+        400,
+        "/error/param",
+        "messages.[1].role",
+    ),
+    (
         Provider::Groq,
         "rate_limit",
         "/openai/v1/chat/completions",

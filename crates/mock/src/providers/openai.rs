@@ -18,6 +18,14 @@ pub fn sub_scenarios(p: Provider) -> &'static [(&'static str, &'static str)] {
                 "invalid_url",
                 "404 Invalid URL, as for a base URL without /v1",
             ),
+            (
+                "unsupported_parameter",
+                "400 unsupported_parameter: max_tokens sent to a reasoning model",
+            ),
+            (
+                "tool_message_order",
+                "400: a role 'tool' message with no tool_calls message before it",
+            ),
         ],
         Provider::Groq => &[
             (
@@ -275,6 +283,15 @@ fn answer_error(scenario: &str, p: Provider, cx: &Ctx, model: &str) -> Option<Re
         (Openai, "quota" | "insufficient_quota") => err(p, 429, "You exceeded your current quota, please check your plan and billing details. For more information on this error, read the docs: https://platform.openai.com/docs/guides/error-codes/api-errors.", "insufficient_quota", Some("insufficient_quota")),
         (Openai, "overloaded") => err(p, 503, "The engine is currently overloaded, please try again later.", "server_error", None),
         (Openai, "server_error") => err(p, 500, "The server had an error while processing your request. Sorry about that!", "server_error", None),
+        // Reasoning models refuse max_tokens: https://github.com/griptape-ai/ComfyUI-Griptape/issues/312 ,
+        // https://github.com/ITSpecialist111/ai_automation_suggester/issues/38 (quoted bodies).
+        (Openai, "unsupported_parameter") => Reply::json(400, json!({"error": {"message": "Unsupported parameter: 'max_tokens' is not supported with this model. Use 'max_completion_tokens' instead.", "type": "invalid_request_error", "param": "max_tokens", "code": "unsupported_parameter"}})),
+        // The spelling "preceeding" and `param` naming the tool message are OpenAI's:
+        // https://github.com/smarter-sh/smarter/issues/264 , https://github.com/miurla/morphic/issues/136
+        (Openai, "tool_message_order") => {
+            let at = cx.body["messages"].as_array().and_then(|m| m.iter().position(|m| m["role"] == "tool")).unwrap_or(1);
+            Reply::json(400, json!({"error": {"message": "Invalid parameter: messages with role 'tool' must be a response to a preceeding message with 'tool_calls'.", "type": "invalid_request_error", "param": format!("messages.[{at}].role"), "code": null}}))
+        }
 
         // --- Azure OpenAI: https://learn.microsoft.com/azure/ai-foundry/openai/reference
         (AzureOpenai, "permission") => err(p, 403, "Public access is disabled. Please configure private endpoint.", "403", None),
