@@ -235,6 +235,7 @@ pub static PROVIDER_FACTS: &[ProviderFact] = &[
     // ── Body shapes (sdk-facts.md §5).
     row("\"object\": \"error\"", BodyShape, P::Mistral, "Mistral error envelope {\"object\":\"error\",…} (docs.mistral.ai error glossary, sdk-facts.md §5.6)"),
     row("\"object\":\"error\"", BodyShape, P::Mistral, "Mistral error envelope (sdk-facts.md §5.6)"),
+    row("'object': 'error'", BodyShape, P::Mistral, "Mistral's envelope as Python prints the parsed body (openai package, LiteLLM): https://github.com/crewAIInc/crewAI/issues/60 , https://github.com/NEKOparapa/AiNiee/issues/641"),
     row("'type': 'error', 'error': {", BodyShape, P::Anthropic, "Anthropic envelope {type: error, error: {…}} (docs.anthropic.com/en/api/errors; captured/anthropic-401.txt)"),
     row("\"type\":\"error\",\"error\":{", BodyShape, P::Anthropic, "Anthropic envelope (docs.anthropic.com/en/api/errors; captured/node-anthropic-401.txt)"),
     row("\"type\": \"error\", \"error\": {", BodyShape, P::Anthropic, "Anthropic envelope (docs.anthropic.com/en/api/errors)"),
