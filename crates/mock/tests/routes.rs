@@ -275,6 +275,14 @@ const ERRORS: &[(Provider, &str, &str, u16, &str, &str)] = &[
         "organization_restricted",
     ),
     (
+        Provider::Groq,
+        "property_unsupported",
+        "/openai/v1/chat/completions",
+        400,
+        "/error/type",
+        "invalid_request_error",
+    ),
+    (
         Provider::Fireworks,
         "first_token_deadline",
         "/inference/v1/chat/completions",

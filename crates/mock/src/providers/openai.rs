@@ -48,6 +48,10 @@ pub fn sub_scenarios(p: Provider) -> &'static [(&'static str, &'static str)] {
                 "cloudflare_blocked",
                 "403 Cloudflare block page (HTML): the client's network is blocked",
             ),
+            (
+                "property_unsupported",
+                "400 invalid_request_error: a message carries a property Groq does not accept",
+            ),
         ],
         Provider::Fireworks => &[(
             "first_token_deadline",
@@ -321,6 +325,9 @@ fn answer_error(scenario: &str, p: Provider, cx: &Ctx, model: &str) -> Option<Re
         // https://github.com/groq/groq-typescript/issues/28 ,
         // https://github.com/langchain-ai/langchain/pull/31440 (bodies with failed_generation).
         (Groq, "tool_use_failed") => Reply::json(400, json!({"error": {"message": "Failed to call a function. Please adjust your prompt. See 'failed_generation' for more details.", "type": "invalid_request_error", "code": "tool_use_failed", "failed_generation": "<function=get_weather>{\"city\": \"Paris\"}</function>"}})),
+        // Groq validates messages strictly: https://github.com/odysseus-dev/odysseus/issues/200 ,
+        // https://github.com/ServiceStack/llms/issues/17 , https://github.com/run-llama/llama_index/issues/14701 .
+        (Groq, "property_unsupported") => err(p, 400, "'messages.1' : for 'role:user' the following must be satisfied[('messages.1' : property 'metadata' is unsupported)]", "invalid_request_error", None),
         // https://github.com/crewAIInc/crewAI/issues/783 ,
         // https://github.com/NVIDIA-NeMo/Guardrails/issues/563 (quoted bodies).
         (Groq, "organization_restricted") => err(p, 400, "Organization has been restricted. Please reach out to support if you believe this was in error.", "invalid_request_error", Some("organization_restricted")),
