@@ -33,6 +33,9 @@ pub enum Clue {
     Operation,
     /// The provider's name written in the text.
     Name,
+    /// A message signal of one of the provider's entries: the provider's own wording.
+    /// Counted only when nothing but a transport (or nothing at all) shows the provider.
+    Message,
 }
 
 impl Clue {
@@ -48,6 +51,7 @@ impl Clue {
             Clue::BodyShape => "body_shape",
             Clue::Operation => "operation",
             Clue::Name => "provider_name",
+            Clue::Message => "provider_message",
         }
     }
 
@@ -61,6 +65,7 @@ impl Clue {
             Clue::EnvVar => 0.7,
             Clue::DocHost | Clue::BodyShape => 0.6,
             Clue::Operation => 0.6,
+            Clue::Message => 0.6,
             Clue::Name => 0.35,
         }
     }

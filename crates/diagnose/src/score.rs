@@ -173,6 +173,8 @@ struct Vote {
 /// The provider the text shows, how sure, the transport it came through, and why.
 pub(crate) struct ProviderGuess {
     pub provider: Option<Provider>,
+    /// Nothing but a transport shows the provider (or nothing shows one at all).
+    pub upstream_unknown: bool,
     pub confidence: f32,
     pub via: Option<Provider>,
     pub evidence: Vec<Evidence>,
@@ -204,15 +206,15 @@ fn guess_provider(votes: &[Vote]) -> ProviderGuess {
     let transports: Vec<&(Provider, bool, f32)> = ranked.iter().filter(|r| r.1).collect();
     const MIN: f32 = 0.3;
     let via = transports.first().filter(|t| t.2 >= MIN).map(|t| t.0);
-    let (provider, confidence) = match upstream.first() {
+    let (provider, confidence, upstream_unknown) = match upstream.first() {
         Some(best) if best.2 >= MIN => {
             // A second upstream provider shown as clearly makes the guess less sure.
             let second = upstream.get(1).map_or(0.0, |s| s.2);
-            (Some(best.0), (best.2 - 0.5 * second).max(0.0))
+            (Some(best.0), (best.2 - 0.5 * second).max(0.0), false)
         }
         _ => match transports.first() {
-            Some(t) if t.2 >= MIN => (Some(t.0), t.2),
-            _ => (None, 0.0),
+            Some(t) if t.2 >= MIN => (Some(t.0), t.2, true),
+            _ => (None, 0.0, true),
         },
     };
     let via = via.filter(|v| Some(*v) != provider);
@@ -223,9 +225,22 @@ fn guess_provider(votes: &[Vote]) -> ProviderGuess {
         .collect();
     ProviderGuess {
         provider,
+        upstream_unknown,
         confidence,
         via,
         evidence,
+    }
+}
+
+/// The transport an SDK package is (entries name packages in their exceptions).
+fn transport_sdk(sdk: &str) -> Option<Provider> {
+    match sdk {
+        "openai" => Some(Provider::Openai),
+        "litellm" => Some(Provider::Litellm),
+        s if s.starts_with("langchain") || s.starts_with("@langchain/") => {
+            Some(Provider::Langchain)
+        }
+        _ => None,
     }
 }
 
@@ -385,7 +400,47 @@ pub(crate) fn diagnose(d: &Diagnoser, text: String) -> Diagnosis {
             });
         }
     }
-    let guess = guess_provider(&votes);
+    let mut guess = guess_provider(&votes);
+    if guess.upstream_unknown {
+        // The `openai` package, LiteLLM or LangChain carry errors from many providers'
+        // APIs (OpenAI-compatible endpoints): when nothing else names the provider, the
+        // wording of the message does — an entry's own message signal (DeepSeek's
+        // "Authentication Fails", Azure's `DeploymentNotFound`) votes for its provider,
+        // when that entry says its error arrives through this transport.
+        let mut own: Vec<Vote> = Vec::new();
+        for (&at, c) in &cands {
+            let entry = &d.entries[at];
+            let through = match guess.provider {
+                None => true,
+                Some(t) => {
+                    entry.provider == t
+                        || entry
+                            .exceptions
+                            .iter()
+                            .any(|e| transport_sdk(&e.sdk) == Some(t))
+                }
+            };
+            if !through {
+                continue;
+            }
+            let message = c
+                .evidence
+                .iter()
+                .find(|e| e.signal == "message" || e.signal == "message_pattern");
+            if let Some(e) = message {
+                own.push(Vote {
+                    provider: entry.provider,
+                    clue: Clue::Message,
+                    transport: false,
+                    evidence: ev(Clue::Message.signal(), &e.value, e.start, e.end),
+                });
+            }
+        }
+        if !own.is_empty() {
+            votes.extend(own);
+            guess = guess_provider(&votes);
+        }
+    }
 
     // Exception classes by their short name (Node prints `AuthenticationError:` alone).
     let mut seen_short: Vec<&str> = Vec::new();
@@ -500,15 +555,19 @@ pub(crate) fn diagnose(d: &Diagnoser, text: String) -> Diagnosis {
             }
         }
         // The body names its error code, and it is not one of this entry's.
+        // (A code shared by several kinds is no contradiction when it is this entry's:
+        // Groq's 413 and 429 both say `rate_limit_exceeded`, beside `type: tokens`.)
         if !entry.codes.is_empty() {
             let body_codes: Vec<String> = x
                 .body
                 .iter()
                 .filter(|f| matches!(f.key.as_str(), "code" | "type" | "error_code" | "reason"))
                 .map(|f| f.value.value.to_ascii_lowercase())
-                .filter(|v| !d.generic_codes.contains(v) && v.len() >= 4)
                 .collect();
-            if !body_codes.is_empty() && !body_codes.iter().any(|v| entry.codes.contains(v)) {
+            let specific = body_codes
+                .iter()
+                .any(|v| !d.generic_codes.contains(v) && v.len() >= 4);
+            if specific && !body_codes.iter().any(|v| entry.codes.contains(v)) {
                 c.penalty *= w::OTHER_CODE;
             }
         }
