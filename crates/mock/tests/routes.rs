@@ -276,6 +276,14 @@ const ERRORS: &[(Provider, &str, &str, u16, &str, &str)] = &[
     ),
     (
         Provider::Groq,
+        "ok",
+        "/openai/v1/openai/v1/chat/completions",
+        404,
+        "/error/code",
+        "unknown_url",
+    ),
+    (
+        Provider::Groq,
         "property_unsupported",
         "/openai/v1/chat/completions",
         400,

@@ -247,6 +247,18 @@ pub fn answer(scenario: &str, cx: &Ctx) -> Option<Reply> {
             ),
             Provider::AzureOpenai => err(p, 404, "Resource not found", "404", None),
             Provider::Ollama => Reply::json(404, json!("404 page not found")),
+            // https://github.com/PromtEngineer/Verbi/issues/12 ,
+            // https://github.com/ChatGPTNextWeb/NextChat/issues/4599 (quoted bodies).
+            Provider::Groq => err(
+                p,
+                404,
+                &format!(
+                    "Unknown request URL: {} {}. Please check the URL for typos, or see the docs at https://console.groq.com/docs/",
+                    cx.method, cx.path
+                ),
+                "invalid_request_error",
+                Some("unknown_url"),
+            ),
             _ => err(p, 404, "Not Found", "invalid_request_error", None),
         });
     }
