@@ -997,3 +997,19 @@ async fn groq_behind_cloudflare_answers_a_block_page_in_html() {
         "one line, so Python's traceback ends with it"
     );
 }
+
+#[tokio::test]
+async fn cohere_forbidden_html_is_the_edge_page_not_json() {
+    let state = MockState::new();
+    let a = call(
+        &state,
+        "POST",
+        "/cohere/forbidden_html/v2/chat",
+        bearer(Provider::Cohere),
+        chat_body(),
+    )
+    .await;
+    assert_eq!(a.status, 403);
+    assert!(a.header("content-type").unwrap().starts_with("text/html"));
+    assert!(a.text.ends_with("<title>403</title>403 Forbidden"));
+}

@@ -4,13 +4,19 @@
 //! `str(e)`, so the headers here are few and stable.
 
 use super::{body_model, Ctx, Route};
-use crate::reply::{sse_event, Outcome, Reply};
+use crate::reply::{sse_event, Body, Outcome, Reply};
 use serde_json::{json, Value};
 
-pub const SUB_SCENARIOS: &[(&str, &str)] = &[(
-    "trial_monthly",
-    "429: a Trial key's monthly call limit is used up",
-)];
+pub const SUB_SCENARIOS: &[(&str, &str)] = &[
+    (
+        "trial_monthly",
+        "429: a Trial key's monthly call limit is used up",
+    ),
+    (
+        "forbidden_html",
+        "403 HTML page from the edge (the client's IP or region is blocked)",
+    ),
+];
 
 /// Cohere's trial-key 429 text, per minute or per month. Monthly limit of 1,000 calls:
 /// https://github.com/cohere-ai/cohere-developer-experience/pull/199 ; the message as the
@@ -60,6 +66,13 @@ pub fn answer(scenario: &str, cx: &Ctx) -> Option<Reply> {
         "unprocessable" => err(422, "invalid request: the provided parameters are not valid for this model"),
         "rate_limit" => err(429, &trial_key("20 API calls / minute")).header("retry-after", "1"),
         "trial_monthly" => err(429, &trial_key("1000 API calls / month")),
+        // Not JSON: the front end's bare 403 page, as quoted in
+        // https://github.com/Cinnamon/kotaemon/issues/372 and
+        // https://github.com/langgenius/dify/issues/2506 (the SDK raises its base ApiError).
+        "forbidden_html" => Reply {
+            body: Body::Text("text/html; charset=UTF-8", "<!doctype html><meta charset=\"utf-8\"><meta name=viewport content=\"width=device-width, initial-scale=1\"><title>403</title>403 Forbidden".into()),
+            ..err(403, "")
+        },
         "quota" => err(402, "Please add or update your payment method at https://dashboard.cohere.com/billing?tab=payment to continue"),
         "overloaded" => err(503, "service unavailable"),
         "server_error" => err(500, "internal server error, this has been reported to our developers"),
