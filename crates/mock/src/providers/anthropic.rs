@@ -143,7 +143,12 @@ pub fn answer(scenario: &str, cx: &Ctx) -> Option<Reply> {
         // No real 402 body has been quoted publicly; the message is the errors page's own
         // description of billing_error (https://docs.anthropic.com/en/api/errors).
         "billing" => error(402, "billing_error", "There's an issue with your billing or payment information."),
-        "timeout_error" => error(504, "timeout_error", "Request timed out"),
+        // Likewise the errors page's description of timeout_error (504).
+        "timeout_error" => error(
+            504,
+            "timeout_error",
+            "The request timed out while processing.",
+        ),
         // Historic API text (before consecutive turns were merged), widely quoted, e.g.
         // https://github.com/langchain-ai/langchain/issues/21478
         "roles_must_alternate" => error(
