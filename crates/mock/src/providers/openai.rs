@@ -75,7 +75,22 @@ pub fn sub_scenarios(p: Provider) -> &'static [(&'static str, &'static str)] {
                 "400 BadRequest: API version not supported",
             ),
         ],
-        Provider::Openrouter => &[("no_provider", "503: no provider available for the model")],
+        Provider::Openrouter => &[
+            ("no_provider", "503: no provider available for the model"),
+            ("no_endpoints", "404: No endpoints found for the model"),
+            (
+                "free_models_per_day",
+                "429: the daily request allowance of :free models is used up",
+            ),
+            (
+                "more_credits",
+                "402: the balance cannot pay for the max_tokens requested",
+            ),
+            (
+                "provider_error",
+                "400 Provider returned error: the upstream provider rejected the request",
+            ),
+        ],
         Provider::Mistral => &[(
             "message_order",
             "400 invalid_request_message_order: Unexpected role 'user' after role 'tool'",
@@ -130,6 +145,23 @@ fn azure_rest(path: &str) -> Option<&str> {
 
 fn azure_deployment(path: &str) -> Option<&str> {
     path.strip_prefix("/openai/deployments/")?.split('/').next()
+}
+
+/// The team id xAI's messages name (a UUID in real answers).
+const XAI_TEAM: &str = "e77de0a1-0000-4000-8000-00000e77de01";
+
+/// The user id OpenRouter appends to some error bodies.
+const OPENROUTER_USER: &str = "user_2errdexMockUser00000000";
+
+/// The first `n` characters of a key.
+fn head(key: &str, n: usize) -> String {
+    key.chars().take(n).collect()
+}
+
+/// The last `n` characters of a key.
+fn tail(key: &str, n: usize) -> String {
+    let chars: Vec<char> = key.chars().collect();
+    chars[chars.len().saturating_sub(n)..].iter().collect()
 }
 
 /// The error envelope each provider sends.
@@ -197,12 +229,17 @@ pub fn refuse_key(cx: &Ctx, missing: bool) -> Reply {
         // https://docs.mistral.ai/resources/error-glossary (401 Unauthorized)
         Provider::Mistral => err(p, 401, "Unauthorized", "authentication_error", None),
         // https://api-docs.deepseek.com/quick_start/error_codes (401 Authentication Fails)
-        Provider::Deepseek => err(p, 401, &format!("Authentication Fails, Your api key: {} is invalid", mask(key)), "authentication_error", Some("invalid_request_error")),
+        // DeepSeek shows four stars and the key's last four characters ("****d569"):
+        // https://github.com/szczyglis-dev/py-gpt/issues/112 , https://github.com/continuedev/continue/issues/11820
+        Provider::Deepseek => err(p, 401, &format!("Authentication Fails, Your api key: ****{} is invalid", tail(key, 4)), "authentication_error", Some("invalid_request_error")),
         // https://openrouter.ai/docs/api-reference/errors (401: invalid credentials)
         Provider::Openrouter if missing => err(p, 401, "No auth credentials found", "", None),
         Provider::Openrouter => err(p, 401, "User not found.", "", None),
-        // xAI answers a bad key with 400 "Client specified an invalid argument".
-        Provider::Xai => err(p, 400, &format!("Incorrect API key provided: {}. You can obtain an API key from https://console.x.ai.", mask(key)), "Client specified an invalid argument", None),
+        // xAI answers a bad key with 400 "Client specified an invalid argument" (docs.x.ai
+        // debugging: "400 … An incorrect API key is supplied") and masks it to its first and
+        // last two characters: https://github.com/hotovo/aider-desk/issues/653 ("sk***gA"),
+        // https://github.com/continuedev/continue/issues/10778 ("na***ys").
+        Provider::Xai => err(p, 400, &format!("Incorrect API key provided: {}***{}. You can obtain an API key from https://console.x.ai.", head(key, 2), tail(key, 2)), "Client specified an invalid argument", None),
         _ => err(p, 401, "Unauthorized", "invalid_request_error", None),
     }
 }
@@ -374,7 +411,8 @@ fn answer_error(scenario: &str, p: Provider, cx: &Ctx, model: &str) -> Option<Re
         (Fireworks, "bad_request") => Reply::json(400, json!({"error": {"type": "invalid_request_error", "message": "Invalid request: 'messages' must contain at least one message"}, "type": "error"})),
         (Fireworks, "context_length") => err(p, 400, "The prompt is too long: 140000, model maximum context length: 131072", "error", Some("INVALID_ARGUMENT")),
         (Fireworks, "too_large") => err(p, 413, "Request payload too large", "error", Some("INVALID_ARGUMENT")),
-        (Fireworks, "rate_limit") => rate_headers(err(p, 429, "Request rate limit exceeded, please try again later", "error", Some("RESOURCE_EXHAUSTED")), p),
+        // The serverless usage-limit body, flat: https://github.com/GordeyZuev/LEAP/issues/6
+        (Fireworks, "rate_limit") => rate_headers(Reply::json(429, json!({"error": "Too Many Requests", "message": "You have exceeded your usage limits. Please try again later or contact Fireworks to explore dedicated capacity."})), p),
         // https://github.com/pollinations/pollinations/issues/12136 (412, real)
         (Fireworks, "quota") => err(p, 412, "Account errdex-mock is suspended, possibly due to reaching the monthly spending limit or failure to pay past invoices. Please go to https://fireworks.ai/account/billing to resolve the issue.", "error", Some("PRECONDITION_FAILED")),
         (Fireworks, "overloaded") => err(p, 503, "Service unavailable: the model is overloaded, please try again later", "error", Some("UNAVAILABLE")),
@@ -426,17 +464,48 @@ fn answer_error(scenario: &str, p: Provider, cx: &Ctx, model: &str) -> Option<Re
         // --- OpenRouter: https://openrouter.ai/docs/api-reference/errors
         (Openrouter, "bad_request") => err(p, 400, "Input required: specify \"prompt\" or \"messages\"", "", None),
         (Openrouter, "model_not_found") => err(p, 400, &format!("{model} is not a valid model ID"), "", None),
+        // https://github.com/Gitlawb/openclaude/issues/43 , https://github.com/Alishahryar1/free-claude-code/issues/772
         (Openrouter, "quota") => err(p, 402, "Insufficient credits. This account never purchased credits. Make sure your key is on the correct account or org, and if so, purchase more at https://openrouter.ai/settings/credits", "", None),
+        // The balance is checked against max_tokens before routing; metadata.provider_name null:
+        // https://github.com/Gitlawb/openclaude/issues/1125 , https://github.com/babikov/doka-site/issues/7
+        (Openrouter, "more_credits") => Reply::json(402, json!({"error": {"message": "This request requires more credits, or fewer max_tokens. You requested up to 65536 tokens, but can only afford 3395. To increase, visit https://openrouter.ai/settings/credits and upgrade to a paid account", "code": 402, "metadata": {"provider_name": null}}, "user_id": OPENROUTER_USER})),
         (Openrouter, "context_length") => err(p, 400, "This endpoint's maximum context length is 131072 tokens. However, you requested about 140000 tokens (139000 of text input, 1000 in the output). Please reduce the length of either one, or use the \"middle-out\" transform to compress your prompt automatically.", "", None),
-        (Openrouter, "rate_limit") => rate_headers(err(p, 429, &format!("{model} is temporarily rate-limited upstream. Please retry shortly, or add your own key to accumulate your rate limits: https://openrouter.ai/settings/integrations"), "", None), p),
+        // An upstream 429 is relayed as "Provider returned error" with the upstream's text in
+        // metadata.raw: https://github.com/open-webui/computer/issues/293 (quoted body).
+        (Openrouter, "rate_limit") => rate_headers(Reply::json(429, json!({"error": {"message": "Provider returned error", "code": 429, "metadata": {"raw": format!("{model} is temporarily rate-limited upstream. Please retry shortly, or add your own key to accumulate your rate limits: https://openrouter.ai/settings/integrations"), "provider_name": "Chutes"}}, "user_id": OPENROUTER_USER})), p),
+        // OpenRouter's own daily cap on :free models (50 a day without credits), the reset time
+        // in metadata.headers: https://github.com/Gitlawb/openclaude/issues/936 ,
+        // https://github.com/cline/cline/issues/5301
+        (Openrouter, "free_models_per_day") => Reply::json(429, json!({"error": {"message": "Rate limit exceeded: free-models-per-day. Add 10 credits to unlock 1000 free model requests per day", "code": 429, "metadata": {"headers": {"X-RateLimit-Limit": "50", "X-RateLimit-Remaining": "0", "X-RateLimit-Reset": "1764028800000"}, "provider_name": null}}, "user_id": OPENROUTER_USER})),
+        // An upstream 400 relayed with the provider's own body in metadata.raw:
+        // https://github.com/reVrost/go-openrouter/pull/21 (an OpenAI json_object 400),
+        // https://github.com/diegosouzapw/OmniRoute/issues/3044
+        (Openrouter, "provider_error") => Reply::json(400, json!({"error": {"message": "Provider returned error", "code": 400, "metadata": {"raw": "{\n  \"error\": {\n    \"message\": \"Response input messages must contain the word 'json' in some form to use 'text.format' of type 'json_object'.\",\n    \"type\": \"invalid_request_error\",\n    \"param\": \"input\",\n    \"code\": null\n  }\n}", "provider_name": "OpenAI"}}, "user_id": OPENROUTER_USER})),
+        // 404 when no provider endpoint serves the model (or none is left after the account's
+        // privacy settings): https://github.com/chatboxai/chatbox/issues/2743 ,
+        // https://github.com/vyancharuk/nodejs-api-boilerplate/issues/16
+        (Openrouter, "no_endpoints") => err(p, 404, &format!("No endpoints found for {model}."), "", None),
         (Openrouter, "overloaded" | "no_provider") => err(p, 503, &format!("No endpoints found for {model}."), "", None),
         (Openrouter, "server_error") => err(p, 502, "Provider returned error", "", None),
 
-        // --- xAI: https://docs.x.ai/docs/key-information/debugging
-        (Xai, "permission") => err(p, 403, "Your newly created team doesn't have any credits yet. You can purchase credits on https://console.x.ai.", "The caller does not have permission to execute the specified operation", None),
-        (Xai, "model_not_found") => err(p, 404, &format!("The model {model} does not exist or your team does not have access to it."), "Some requested entity was not found", None),
-        (Xai, "bad_request" | "context_length") => err(p, 400, "This model's maximum prompt length is 256000 but the request contains 300000 tokens.", "Client specified an invalid argument", None),
-        (Xai, "rate_limit") => rate_headers(err(p, 429, "Too many requests", "Too many requests", None), p),
+        // --- xAI: https://docs.x.ai/docs/key-information/debugging ; `code` is the gRPC status
+        // text, `error` the message; messages that name the team give its UUID.
+        // 403 for a team without credits, with this code, as quoted in public fixtures of the
+        // body ("Your newly created team doesn't have any credits or licenses yet.").
+        (Xai, "permission") => err(p, 403, &format!("Your newly created team doesn't have any credits or licenses yet. You can purchase those on https://console.x.ai/team/{XAI_TEAM}."), "The caller does not have permission to execute the specified operation", None),
+        // https://github.com/yihong0618/bilingual_book_maker/issues/464 (quoted body)
+        (Xai, "model_not_found") => err(p, 404, &format!("The model {model} does not exist or your team {XAI_TEAM} does not have access to it. Please ensure you're using the correct API key. If you believe this is a mistake, please contact support and quote your team ID and the model name."), "Some requested entity was not found", None),
+        // https://github.com/nocmt/LLMSearchPlus/issues/2 (quoted body)
+        (Xai, "bad_request") => err(p, 400, "The model expects a single `text` element per message.", "Client specified an invalid argument", None),
+        // https://github.com/cline/cline/issues/3120 ("This model's maximum prompt length is 131072 but the request contains 136973 tokens.")
+        (Xai, "context_length") => err(p, 400, "This model's maximum prompt length is 256000 but the request contains 300000 tokens.", "Client specified an invalid argument", None),
+        // https://github.com/cline/cline/issues/4826 (the message); the code of xAI's 429s, as
+        // quoted with the spending-limit body below.
+        (Xai, "rate_limit") => rate_headers(err(p, 429, &format!("Too many tokens for team {XAI_TEAM} and model {model}. Your team's rate limit is — Tokens per Minute (actual/limit): 65605/16000. You can view your team rate limits at https://console.x.ai."), "Some resource has been exhausted", None), p),
+        // https://github.com/continuedev/continue/issues/10373 , /10740 (the message); the code
+        // as in public fixtures of the same body (a LiteLLM `XaiException - {"code":"Some
+        // resource has been exhausted","error":"Your team … has either used all available …"}`).
+        (Xai, "quota") => err(p, 429, &format!("Your team {XAI_TEAM} has either used all available credits or reached its monthly spending limit. To continue making API requests, please purchase more credits or raise your spending limit."), "Some resource has been exhausted", None),
         (Xai, "server_error") => err(p, 500, "Internal error", "Internal error", None),
         (Xai, "overloaded") => err(p, 503, "Service temporarily unavailable. The model is at capacity.", "The service is currently unavailable", None),
 
