@@ -75,7 +75,8 @@ pub fn answer(scenario: &str, cx: &Ctx) -> Option<Reply> {
         },
         "quota" => err(402, "Please add or update your payment method at https://dashboard.cohere.com/billing?tab=payment to continue"),
         "overloaded" => err(503, "service unavailable"),
-        "server_error" => err(500, "internal server error, this has been reported to our developers"),
+        // https://github.com/cohere-ai/cohere-python/issues/563 (the message ends with an id).
+        "server_error" => err(500, "internal server error, this has been reported to our developers. id e77de000-0000-4000-8000-000000000500"),
         "malformed" => Reply::malformed(),
         // A v2 chat that ends with finish_reason ERROR_TOXIC (docs: chat response).
         "content_filter" if cx.route == Route::CohereChat => {
