@@ -63,7 +63,11 @@ pub struct Extracted {
     pub chain: Vec<Found<String>>,
     /// Every exception class mentioned anywhere.
     pub mentioned: Vec<Found<String>>,
+    /// The first HTTP status.
     pub status: Option<Found<u16>>,
+    /// Every distinct HTTP status, in order: a wrapper's status (`[500]` of a web
+    /// framework) can come before the provider's own (`[400 Bad Request]`).
+    pub statuses: Vec<Found<u16>>,
     pub request_id: Option<Found<String>>,
     pub model: Option<Found<String>>,
     pub hosts: Vec<Found<String>>,
@@ -431,7 +435,7 @@ pub(crate) fn extract(text: &str, search: &str, g: &Gated) -> Extracted {
         x.mentioned.push(found);
     }
 
-    x.status = on_lines(&r.status, text, &g.status)
+    for found in on_lines(&r.status, text, &g.status)
         .filter_map(|(at, caps)| caps.iter().skip(1).flatten().next().map(|m| (at, m)))
         .filter_map(|(at, m)| {
             let n: u16 = m.as_str().parse().ok()?;
@@ -439,7 +443,12 @@ pub(crate) fn extract(text: &str, search: &str, g: &Gated) -> Extracted {
                 .contains(&n)
                 .then(|| Found::new(n, at + m.start(), at + m.end()))
         })
-        .next();
+    {
+        if !x.statuses.iter().any(|s| s.value == found.value) {
+            x.statuses.push(found);
+        }
+    }
+    x.status = x.statuses.first().cloned();
 
     x.request_id = r.request_id.captures(text).and_then(|caps| {
         caps.iter()
@@ -730,6 +739,14 @@ mod tests {
                 .status,
             None
         );
+    }
+
+    #[test]
+    fn every_status_is_kept_in_order() {
+        let x = ex("[request error] [500] [GoogleGenerativeAI Error]: Error fetching from https://x: [400 Bad Request] API key not valid. {\"code\": 400}");
+        let all: Vec<u16> = x.statuses.iter().map(|s| s.value).collect();
+        assert_eq!(all, [500, 400]);
+        assert_eq!(x.status.map(|s| s.value), Some(500));
     }
 
     #[test]

@@ -55,6 +55,28 @@ const BUILTIN_CLASSES: &[&str] = &[
     "NotImplementedError",
 ];
 
+/// Modules of general-purpose libraries (HTTP clients, AWS and Google Cloud cores) whose
+/// exceptions every program using them can raise: `httpx.ConnectError` is a Gemini
+/// connection error only when the text shows Gemini, `botocore…NoCredentialsError` a
+/// Bedrock one only when it shows Bedrock (an S3 call raises the same class).
+const LIBRARY_MODULES: &[&str] = &[
+    "httpx.",
+    "httpx2.",
+    "httpcore.",
+    "requests.",
+    "urllib3.",
+    "aiohttp.",
+    "botocore.",
+    "boto3.",
+    "google.api_core.",
+    "google.auth.",
+    "grpc.",
+];
+
+fn library_class(class: &str) -> bool {
+    LIBRARY_MODULES.iter().any(|m| class.starts_with(m))
+}
+
 /// The kind an SDK's status-level exception class stands for. The Stainless SDKs raise one
 /// class per HTTP status (sdk-facts.md §1, §2: `RateLimitError` for every 429, quota and
 /// rate limit alike), so the class names an entry only when the entry is that kind;
@@ -131,6 +153,8 @@ struct Candidate {
     weights: Vec<f32>,
     evidence: Vec<Evidence>,
     specific: bool,
+    /// Its exception class is a general library's: specific only with the provider shown.
+    library_class: bool,
     status_match: bool,
     version_fits: bool,
     penalty: f32,
@@ -305,10 +329,15 @@ pub(crate) fn diagnose(d: &Diagnoser, text: String) -> Diagnosis {
                 let is_raised = raised
                     .as_ref()
                     .is_some_and(|r| r.start <= start && end <= r.end);
+                let library = library_class(class);
                 for &entry in entries {
                     let names = class_names(class, d.entries[entry].kind);
                     let c = cands.entry(entry).or_default();
-                    c.specific |= names;
+                    if library {
+                        c.library_class |= names;
+                    } else {
+                        c.specific |= names;
+                    }
                     if !names {
                         c.add(
                             w::CLASS_OTHER_KIND,
@@ -503,9 +532,10 @@ pub(crate) fn diagnose(d: &Diagnoser, text: String) -> Diagnosis {
     }
 
     // The provider's own entries are candidates when the status agrees.
-    if let (Some(p), Some(status)) = (guess.provider, &x.status) {
+    if let Some(p) = guess.provider {
         for &at in d.by_provider.get(&p).into_iter().flatten() {
-            if d.entries[at].http_status == Some(status.value) {
+            let status = d.entries[at].http_status;
+            if x.statuses.iter().any(|s| Some(s.value) == status) {
                 cands.entry(at).or_default();
             }
         }
@@ -515,15 +545,18 @@ pub(crate) fn diagnose(d: &Diagnoser, text: String) -> Diagnosis {
     for (at, mut c) in cands {
         let entry = &d.entries[at];
         c.penalty = 1.0;
-        if let Some(status) = &x.status {
-            match entry.http_status {
-                Some(h) if h == status.value => {
-                    c.status_match = true;
-                    c.add(w::STATUS, found_ev("http_status", status));
-                }
-                Some(_) => c.penalty *= w::OTHER_STATUS,
-                None => c.penalty *= w::STATUS_WITHOUT_HTTP,
+        let own_status = x
+            .statuses
+            .iter()
+            .find(|s| Some(s.value) == entry.http_status);
+        match (own_status, entry.http_status) {
+            (Some(status), _) => {
+                c.status_match = true;
+                c.add(w::STATUS, found_ev("http_status", status));
             }
+            _ if x.statuses.is_empty() => {}
+            (None, Some(_)) => c.penalty *= w::OTHER_STATUS,
+            (None, None) => c.penalty *= w::STATUS_WITHOUT_HTTP,
         }
         let mut agree = false;
         if let Some(p) = guess.provider {
@@ -571,12 +604,10 @@ pub(crate) fn diagnose(d: &Diagnoser, text: String) -> Diagnosis {
                 c.penalty *= w::OTHER_CODE;
             }
         }
-        let status_names = x
-            .status
-            .as_ref()
-            .is_some_and(|s| status_kind(s.value) == Some(entry.kind));
+        let status_names = own_status.is_some_and(|s| status_kind(s.value) == Some(entry.kind));
         let mut confidence = noisy_or(&c.weights) * c.penalty;
-        if !(c.specific || (agree && c.status_match && status_names)) {
+        let specific = c.specific || (c.library_class && agree);
+        if !(specific || (agree && c.status_match && status_names)) {
             confidence = confidence.min(w::GENERIC_CAP);
         }
         let confidence = (confidence * 1000.0).round() / 1000.0;
