@@ -325,15 +325,23 @@ fn truncate(text: &str, max: usize) -> String {
     format!("{}…", text.chars().take(max).collect::<String>())
 }
 
-/// The line that names the exception: Python's last traceback line; for Node, the first
-/// `Name: message` line of the printed error.
+/// The line that names the exception: in Python, the first unindented line after the
+/// last frame of the traceback (a message may go on over several lines), else the last
+/// line; for Node, the first `Name: message` line of the printed error.
 pub fn last_error_line(stderr: &str, lang: Language) -> Option<String> {
-    let mut lines = stderr
+    let lines = stderr
         .lines()
         .map(str::trim_end)
         .filter(|l| !l.trim().is_empty());
     match lang {
-        Language::Python => lines.next_back().map(str::to_string),
+        Language::Python => {
+            let all: Vec<&str> = lines.collect();
+            let after_frames = all
+                .iter()
+                .rposition(|l| l.starts_with("  File \""))
+                .and_then(|last| all[last + 1..].iter().find(|l| !l.starts_with(' ')));
+            after_frames.or(all.last()).map(|l| l.to_string())
+        }
         Language::Typescript => {
             let all: Vec<&str> = lines.collect();
             all.iter()
@@ -419,6 +427,9 @@ mod tests {
         let py = "Traceback (most recent call last):\n  File \"app.py\", line 4\nanthropic.AuthenticationError: Error code: 401 - {}\n";
         let last = last_error_line(py, Language::Python).unwrap();
         assert!(names_class(&last, "anthropic.AuthenticationError"));
+        let multi = "Traceback (most recent call last):\n  File \"app.py\", line 9, in <module>\n    print(response.text)\n          ^^^^^^^^^^^^^\nValueError: Invalid operation: the response was blocked.\nprompt_feedback {\n  block_reason: SAFETY\n}\n";
+        let line = last_error_line(multi, Language::Python).unwrap();
+        assert!(names_class(&line, "ValueError"), "{line}");
         assert!(!names_class(&last, "anthropic.APIStatusError"));
         assert!(names_class(
             "TypeError: \"Could not resolve\"",
