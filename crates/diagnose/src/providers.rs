@@ -151,6 +151,7 @@ pub static PROVIDER_FACTS: &[ProviderFact] = &[
     row("console.x.ai", DocHost, P::Xai, "xAI key console (xAI docs)"),
     row("docs.mistral.ai", DocHost, P::Mistral, "Mistral docs host"),
     row("docs.cohere.com", DocHost, P::Cohere, "Cohere docs host"),
+    row("registry.ollama.ai/", DocHost, P::Ollama, "Ollama names models by their registry path in errors: 'registry.ollama.ai/library/<model>:<tag> does not support tools' (https://github.com/ollama/ollama/issues/14795)"),
     row("docs.fireworks.ai", DocHost, P::Fireworks, "Fireworks docs host"),
     row("docs.together.ai", DocHost, P::Together, "Together docs host"),
     row("aka.ms/oai", DocHost, P::AzureOpenai, "Azure OpenAI quota messages link aka.ms/oai/quotaincrease (Azure docs)"),
