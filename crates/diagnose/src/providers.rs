@@ -130,6 +130,7 @@ pub static PROVIDER_FACTS: &[ProviderFact] = &[
     row("api.groq.com", Host, P::Groq, "groq/_client.py:78-93 default base URL (sdk-facts.md §3.3)"),
     row("api.together.xyz", Host, P::Together, "Together API host (docs.together.ai)"),
     row("api.together.ai", Host, P::Together, "together/_client.py:134-158 default base URL (sdk-facts.md §3.3)"),
+    row("api-inference.together.ai", Host, P::Together, "together 3.1.1: resources/chat/completions.py (chat completions go to https://api-inference.together.ai/v1/chat/completions unless the base URL is overridden)"),
     row("api.mistral.ai", Host, P::Mistral, "mistralai client/sdkconfiguration.py:18-27 (sdk-facts.md §3.4)"),
     row("api.cohere.com", Host, P::Cohere, "cohere base URL (sdk-facts.md §3.5)"),
     row("api.cohere.ai", Host, P::Cohere, "cohere's earlier base URL (Cohere docs)"),
