@@ -792,6 +792,36 @@ async fn success_bodies_and_model_lists_have_the_shapes_the_sdks_parse() {
 }
 
 #[tokio::test]
+async fn a_stream_read_up_to_its_end_marker_is_logged_complete() {
+    // The OpenAI SDKs stop reading at `data: [DONE]` and close the response at once.
+    let state = MockState::new();
+    let mut chat = chat_body();
+    chat["stream"] = json!(true);
+    let req = Request::builder()
+        .method("POST")
+        .uri("/openai/ok/v1/chat/completions")
+        .header(
+            "authorization",
+            format!("Bearer {}", mock_key(Provider::Openai)),
+        )
+        .header("content-type", "application/json")
+        .body(Body::from(chat.to_string()))
+        .unwrap();
+    let mut body = app(state.clone()).oneshot(req).await.unwrap().into_body();
+    let mut seen = String::new();
+    while !seen.contains("data: [DONE]") {
+        let frame = body.frame().await.expect("a frame").expect("no error");
+        if let Ok(data) = frame.into_data() {
+            seen.push_str(&String::from_utf8_lossy(&data));
+        }
+    }
+    drop(body);
+    let log = state.requests();
+    assert!(log.last().unwrap().completed, "{seen}");
+    assert!(log.last().unwrap().succeeded());
+}
+
+#[tokio::test]
 async fn streams_end_normally_carry_an_error_event_or_are_cut() {
     let state = MockState::new();
     let mut body = anthropic_body();
