@@ -1115,3 +1115,15 @@ async fn cohere_forbidden_html_is_the_edge_page_not_json() {
     assert!(a.header("content-type").unwrap().starts_with("text/html"));
     assert!(a.text.ends_with("<title>403</title>403 Forbidden"));
 }
+
+#[tokio::test]
+async fn ollama_pull_succeeds_or_reports_a_missing_manifest() {
+    let state = MockState::new();
+    let body = json!({"model": "llama3.2", "stream": false});
+    let ok = call(&state, "POST", "/ollama/ok/api/pull", None, body.clone()).await;
+    assert_eq!(ok.status, 200, "{}", ok.text);
+    assert_eq!(ok.json()["status"], "success");
+    let missing = call(&state, "POST", "/ollama/manifest_not_found/api/pull", None, body).await;
+    assert_eq!(missing.status, 500);
+    assert_eq!(missing.json()["error"], "pull model manifest: file does not exist");
+}

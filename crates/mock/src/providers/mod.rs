@@ -146,6 +146,8 @@ pub enum Route {
     Converse,
     OllamaChat,
     OllamaGenerate,
+    /// Ollama's `POST /api/pull` (download a model from the registry).
+    OllamaPull,
     /// A path the provider does not serve.
     Unknown,
 }

@@ -16,6 +16,10 @@ pub const SUB_SCENARIOS: &[(&str, &str)] = &[
         "tools_unsupported",
         "400: the model's template does not support tools",
     ),
+    (
+        "manifest_not_found",
+        "500 on /api/pull: no such model in the registry",
+    ),
 ];
 
 /// The name Ollama reports a model by in its tool-support error: the full registry path
@@ -38,6 +42,7 @@ pub fn route(method: &str, path: &str) -> Route {
     match (method, path) {
         ("POST", "/api/chat") => Route::OllamaChat,
         ("POST", "/api/generate") => Route::OllamaGenerate,
+        ("POST", "/api/pull") => Route::OllamaPull,
         ("GET", "/api/tags") => Route::Models,
         _ if path.starts_with("/v1/") => openai::route(super::Provider::Ollama, method, path),
         _ => Route::Unknown,
@@ -74,6 +79,10 @@ pub fn answer(scenario: &str, cx: &Ctx) -> Option<Reply> {
         "out_of_memory" => err(500, "model requires more system memory (5.3 GiB) than is available (3.5 GiB)"),
         // https://github.com/rayketcham-lab/vox/issues/89 (ollama-python ResponseError, 400).
         "tools_unsupported" => err(400, &format!("{} does not support tools", registry_name(model))),
+        // Pulling a name the registry does not have: https://github.com/ollama/ollama/issues/5499
+        // (maintainer: the same error for any incorrect name), status 500 through ollama-python in
+        // https://github.com/aidatatools/ollama-benchmark/issues/40 .
+        "manifest_not_found" if cx.route == Route::OllamaPull => err(500, "pull model manifest: file does not exist"),
         "malformed" => Reply::malformed(),
         "stream_cut" if streaming(cx) => ndjson(lines(cx, model)).cut_after(1),
         "stream_error" if streaming(cx) => {
@@ -142,6 +151,8 @@ fn success(cx: &Ctx, model: &str) -> Reply {
             "name": "llama3.2:latest", "model": "llama3.2:latest", "modified_at": "2026-11-01T12:00:00Z",
             "size": 2019393189u64, "digest": "a80c4f17acd55265feec403c7aef86be0c25983ab279d83f3bcd3abbcb5b8b72",
             "details": {"parent_model": "", "format": "gguf", "family": "llama", "families": ["llama"], "parameter_size": "3.2B", "quantization_level": "Q4_K_M"}}]})),
+        // A finished pull without streaming: {"status": "success"} (docs/api.md, Pull a Model).
+        Route::OllamaPull => Reply::ok(json!({"status": "success"})),
         Route::OllamaChat | Route::OllamaGenerate if streaming(cx) => ndjson(lines(cx, model)),
         _ => Reply::ok(done(cx, model, "Hello from errdex mock.", true)),
     }
