@@ -1123,7 +1123,14 @@ async fn ollama_pull_succeeds_or_reports_a_missing_manifest() {
     let ok = call(&state, "POST", "/ollama/ok/api/pull", None, body.clone()).await;
     assert_eq!(ok.status, 200, "{}", ok.text);
     assert_eq!(ok.json()["status"], "success");
-    let missing = call(&state, "POST", "/ollama/manifest_not_found/api/pull", None, body).await;
+    let missing = call(
+        &state,
+        "POST",
+        "/ollama/manifest_not_found/api/pull",
+        None,
+        body,
+    )
+    .await;
     assert_eq!(missing.status, 500);
     assert_eq!(missing.json()["error"], "pull model manifest: file does not exist");
 }
