@@ -1132,5 +1132,8 @@ async fn ollama_pull_succeeds_or_reports_a_missing_manifest() {
     )
     .await;
     assert_eq!(missing.status, 500);
-    assert_eq!(missing.json()["error"], "pull model manifest: file does not exist");
+    assert_eq!(
+        missing.json()["error"],
+        "pull model manifest: file does not exist"
+    );
 }
