@@ -195,6 +195,14 @@ const ERRORS: &[(Provider, &str, &str, u16, &str, &str)] = &[
         "messages.[1].role",
     ),
     (
+        Provider::Openai,
+        "length",
+        "/v1/chat/completions",
+        200,
+        "/choices/0/finish_reason",
+        "length",
+    ),
+    (
         Provider::Groq,
         "rate_limit",
         "/openai/v1/chat/completions",

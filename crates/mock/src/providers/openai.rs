@@ -26,6 +26,10 @@ pub fn sub_scenarios(p: Provider) -> &'static [(&'static str, &'static str)] {
                 "tool_message_order",
                 "400: a role 'tool' message with no tool_calls message before it",
             ),
+            (
+                "length",
+                "200 cut at the token limit: finish_reason length, JSON content unfinished",
+            ),
         ],
         Provider::Groq => &[
             (
@@ -341,6 +345,16 @@ fn answer_error(scenario: &str, p: Provider, cx: &Ctx, model: &str) -> Option<Re
         (Openai, "unsupported_parameter") => Reply::json(400, json!({"error": {"message": "Unsupported parameter: 'max_tokens' is not supported with this model. Use 'max_completion_tokens' instead.", "type": "invalid_request_error", "param": "max_tokens", "code": "unsupported_parameter"}})),
         // The spelling "preceeding" and `param` naming the tool message are OpenAI's:
         // https://github.com/smarter-sh/smarter/issues/264 , https://github.com/miurla/morphic/issues/136
+        // A 200 that stopped at the output-token limit: finish_reason "length"
+        // (https://platform.openai.com/docs/api-reference/chat/object); the parse helpers then
+        // raise LengthFinishReasonError (https://github.com/openai/openai-python/pull/1701 ,
+        // https://github.com/wzf2000/MACRec/issues/2 , usage with completion_tokens at the cap).
+        (Openai, "length") if cx.route == Route::Chat => {
+            let mut body = completion(model, "{\"title\": \"Weekly plan\", \"points\": [\"shop\", \"co");
+            body["choices"][0]["finish_reason"] = json!("length");
+            body["usage"] = json!({"prompt_tokens": 8, "completion_tokens": 16, "total_tokens": 24});
+            Reply::ok(body).outcome(Outcome::Truncated)
+        }
         (Openai, "tool_message_order") => {
             let at = cx.body["messages"].as_array().and_then(|m| m.iter().position(|m| m["role"] == "tool")).unwrap_or(1);
             Reply::json(400, json!({"error": {"message": "Invalid parameter: messages with role 'tool' must be a response to a preceeding message with 'tool_calls'.", "type": "invalid_request_error", "param": format!("messages.[{at}].role"), "code": null}}))
