@@ -114,10 +114,34 @@ fn status_kind(status: u16) -> Option<Kind> {
     })
 }
 
+/// The base classes SDKs raise for errors of every kind (or of a whole status family):
+/// the Stainless SDKs' `APIError`/`APIStatusError`/`<Sdk>Error` (sdk-facts.md §3.1–3.3),
+/// Cohere's `ApiError` for any status without a class of its own (§3.5), mistralai's
+/// `SDKError`/`MistralError` for every 4xx/5xx but 422 (§3.4), google-genai's
+/// `APIError`/`ClientError`/`ServerError` per status family (§3.6), botocore's
+/// `ClientError`. They are consistent evidence, never a name by themselves.
+const BASE_CLASSES: &[&str] = &[
+    "APIError",
+    "APIStatusError",
+    "ApiError",
+    "SDKError",
+    "MistralError",
+    "OpenAIError",
+    "AnthropicError",
+    "GroqError",
+    "FireworksError",
+    "TogetherError",
+    "ClientError",
+    "ServerError",
+    "GoogleAPIError",
+    "GoogleAPICallError",
+    "BotoCoreError",
+];
+
 /// Whether a matched exception class can name `kind` by itself.
 fn class_names(class: &str, kind: Kind) -> bool {
     let short = class.rsplit('.').next().unwrap_or(class);
-    class_kind(short).is_none_or(|k| k == kind)
+    !BASE_CLASSES.contains(&short) && class_kind(short).is_none_or(|k| k == kind)
 }
 
 /// The weight of each kind of evidence (see the module documentation).
@@ -600,7 +624,10 @@ pub(crate) fn diagnose(d: &Diagnoser, text: String) -> Diagnosis {
             let specific = body_codes
                 .iter()
                 .any(|v| !d.generic_codes.contains(v) && v.len() >= 4);
-            if specific && !body_codes.iter().any(|v| entry.codes.contains(v)) {
+            // gRPC statuses are written both ways: `RESOURCE_EXHAUSTED`, `ResourceExhausted`.
+            let bare = |c: &str| c.replace(['_', '-'], "");
+            let own = |v: &String| entry.codes.iter().any(|c| bare(c) == bare(v));
+            if specific && !body_codes.iter().any(own) {
                 c.penalty *= w::OTHER_CODE;
             }
         }
