@@ -136,10 +136,6 @@ pub static PROVIDER_FACTS: &[ProviderFact] = &[
     row("api.cohere.ai", Host, P::Cohere, "cohere's earlier base URL (Cohere docs)"),
     row("generativelanguage.googleapis.com", Host, P::Google, "google/genai/_base_url.py:48-50 (sdk-facts.md §3.6)"),
     row("aiplatform.googleapis.com", Host, P::Vertex, "Vertex AI endpoints <region>-aiplatform.googleapis.com (Google Cloud docs)"),
-    // Vertex resource names, `projects/<p>/locations/<l>/publishers/<pub>/models/<m>`, in request
-    // URLs and quoted back by 403/404 messages; the Gemini Developer API names models `models/<m>`.
-    row("/publishers/anthropic/models/", Host, P::Vertex, "anthropic lib/vertex/_client.py builds …/publishers/anthropic/models/{model}:rawPredict; 404 bodies quote it (github.com/anyme123/Any-code/issues/5)"),
-    row("/publishers/google/models/", Host, P::Vertex, "Vertex publisher-model resource names (Google Cloud model-versions docs; github.com/567-labs/instructor/issues/1849)"),
     row("bedrock-runtime.", Host, P::Bedrock, "boto3 bedrock-runtime endpoint bedrock-runtime.<region>.amazonaws.com (AWS docs)"),
     row("openrouter.ai", Host, P::Openrouter, "OpenRouter API base https://openrouter.ai/api/v1 (OpenRouter docs)"),
     row("api.deepseek.com", Host, P::Deepseek, "DeepSeek API base https://api.deepseek.com (DeepSeek docs)"),
@@ -196,8 +192,6 @@ pub static PROVIDER_FACTS: &[ProviderFact] = &[
     row("CohereException", Wrapper, P::Cohere, "litellm exception_mapping_utils.py"),
     row("GeminiException", Wrapper, P::Google, "litellm exception_mapping_utils.py"),
     row("VertexAIException", Wrapper, P::Vertex, "litellm exception_mapping_utils.py"),
-    // The Anthropic SDK names its Vertex extra when google-auth is missing.
-    row("anthropic[vertex]", Wrapper, P::Vertex, "anthropic lib/_extras/_common.py (MissingDependencyError: '$ pip install anthropic[vertex]')"),
     row("BedrockException", Wrapper, P::Bedrock, "litellm exception_mapping_utils.py"),
     row("OpenrouterException", Wrapper, P::Openrouter, "litellm exception_mapping_utils.py"),
     row("DeepseekException", Wrapper, P::Deepseek, "litellm exception_mapping_utils.py"),
@@ -245,9 +239,6 @@ pub static PROVIDER_FACTS: &[ProviderFact] = &[
     row("OPENROUTER_API_KEY", EnvVar, P::Openrouter, "OpenRouter docs"),
     row("DEEPSEEK_API_KEY", EnvVar, P::Deepseek, "DeepSeek docs"),
     row("XAI_API_KEY", EnvVar, P::Xai, "xAI SDK docs"),
-    row("ANTHROPIC_VERTEX_PROJECT_ID", EnvVar, P::Vertex, "anthropic lib/vertex/_client.py (AnthropicVertex project_id)"),
-    row("CLOUD_ML_REGION", EnvVar, P::Vertex, "anthropic lib/vertex/_client.py (AnthropicVertex region)"),
-    row("GOOGLE_GENAI_USE_VERTEXAI", EnvVar, P::Vertex, "google/genai/_api_client.py:1132-1191 (Vertex mode switch)"),
     // ── Body shapes (sdk-facts.md §5).
     row("\"object\": \"error\"", BodyShape, P::Mistral, "Mistral error envelope {\"object\":\"error\",…} (docs.mistral.ai error glossary, sdk-facts.md §5.6)"),
     row("\"object\":\"error\"", BodyShape, P::Mistral, "Mistral error envelope (sdk-facts.md §5.6)"),
@@ -267,6 +258,15 @@ pub static PROVIDER_FACTS: &[ProviderFact] = &[
     row("InvokeModelWithResponseStream", Operation, P::Bedrock, "bedrock-runtime API operation (boto3 docs)"),
     row("Converse operation", Operation, P::Bedrock, "bedrock-runtime API operation Converse (boto3 docs)"),
     row("ConverseStream operation", Operation, P::Bedrock, "bedrock-runtime API operation ConverseStream (boto3 docs)"),
+    // botocore percent-encodes the model id in the runtime paths /model/{modelId}/invoke and
+    // /model/{modelId}/converse (botocore data/bedrock-runtime/2023-09-30/service-2.json requestUri),
+    // so URLs in connection and timeout errors name Bedrock even behind a proxy or VPC endpoint.
+    ProviderFact { word: false, ..row("%3A0/converse", Operation, P::Bedrock, "botocore bedrock-runtime service-2.json: requestUri /model/{modelId}/converse, model id versions end in :0") },
+    ProviderFact { word: false, ..row("%3A0/invoke", Operation, P::Bedrock, "botocore bedrock-runtime service-2.json: requestUri /model/{modelId}/invoke, model id versions end in :0") },
+    // The boto3 service name, quoted, as code shows it in traceback lines and botocore in its
+    // messages: boto3.client("bedrock-runtime") (boto3 docs, BedrockRuntime client).
+    ProviderFact { word: false, ..row("\"bedrock-runtime\"", Operation, P::Bedrock, "boto3 service name bedrock-runtime: boto3.client(\"bedrock-runtime\") (boto3 docs)") },
+    ProviderFact { word: false, ..row("'bedrock-runtime'", Operation, P::Bedrock, "boto3 service name bedrock-runtime, single-quoted (boto3 docs)") },
     // ── Names (weak: a name can be mentioned by anyone).
     row("Anthropic", Name, P::Anthropic, "provider name"),
     row("Claude", Name, P::Anthropic, "Anthropic's model family name"),
@@ -281,7 +281,6 @@ pub static PROVIDER_FACTS: &[ProviderFact] = &[
     row("Gemini", Name, P::Google, "Google's model family name"),
     row("GoogleGenerativeAI", Name, P::Google, "@google/generative-ai error prefix [GoogleGenerativeAI Error]"),
     row("Vertex AI", Name, P::Vertex, "provider name"),
-    row("AnthropicVertex", Name, P::Vertex, "anthropic's Vertex client class (anthropic lib/vertex/_client.py)"),
     row("Bedrock", Name, P::Bedrock, "provider name"),
     row("OpenRouter", Name, P::Openrouter, "provider name"),
     row("DeepSeek", Name, P::Deepseek, "provider name"),
