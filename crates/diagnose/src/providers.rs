@@ -136,6 +136,10 @@ pub static PROVIDER_FACTS: &[ProviderFact] = &[
     row("api.cohere.ai", Host, P::Cohere, "cohere's earlier base URL (Cohere docs)"),
     row("generativelanguage.googleapis.com", Host, P::Google, "google/genai/_base_url.py:48-50 (sdk-facts.md §3.6)"),
     row("aiplatform.googleapis.com", Host, P::Vertex, "Vertex AI endpoints <region>-aiplatform.googleapis.com (Google Cloud docs)"),
+    // Vertex resource names, `projects/<p>/locations/<l>/publishers/<pub>/models/<m>`, in request
+    // URLs and quoted back by 403/404 messages; the Gemini Developer API names models `models/<m>`.
+    row("/publishers/anthropic/models/", Host, P::Vertex, "anthropic lib/vertex/_client.py builds …/publishers/anthropic/models/{model}:rawPredict; 404 bodies quote it (github.com/anyme123/Any-code/issues/5)"),
+    row("/publishers/google/models/", Host, P::Vertex, "Vertex publisher-model resource names (Google Cloud model-versions docs; github.com/567-labs/instructor/issues/1849)"),
     row("bedrock-runtime.", Host, P::Bedrock, "boto3 bedrock-runtime endpoint bedrock-runtime.<region>.amazonaws.com (AWS docs)"),
     row("openrouter.ai", Host, P::Openrouter, "OpenRouter API base https://openrouter.ai/api/v1 (OpenRouter docs)"),
     row("api.deepseek.com", Host, P::Deepseek, "DeepSeek API base https://api.deepseek.com (DeepSeek docs)"),
@@ -149,6 +153,7 @@ pub static PROVIDER_FACTS: &[ProviderFact] = &[
     row("status.claude.com", DocHost, P::Anthropic, "Anthropic status page, linked by Claude clients"),
     row("console.groq.com", DocHost, P::Groq, "Groq 429 messages link console.groq.com/docs/rate-limits (sdk-facts.md §5.3)"),
     row("aistudio.google.com", DocHost, P::Google, "google-genai no-key message (captured/google-genai-no_key.txt)"),
+    row("ai.google.dev/gemini-api", DocHost, P::Google, "Gemini 429 messages link ai.google.dev/gemini-api/docs/rate-limits (github.com/google-gemini/gemini-cli/issues/3324)"),
     row("console.x.ai", DocHost, P::Xai, "xAI key console (xAI docs)"),
     row("docs.mistral.ai", DocHost, P::Mistral, "Mistral docs host"),
     row("docs.cohere.com", DocHost, P::Cohere, "Cohere docs host"),
@@ -192,6 +197,8 @@ pub static PROVIDER_FACTS: &[ProviderFact] = &[
     row("CohereException", Wrapper, P::Cohere, "litellm exception_mapping_utils.py"),
     row("GeminiException", Wrapper, P::Google, "litellm exception_mapping_utils.py"),
     row("VertexAIException", Wrapper, P::Vertex, "litellm exception_mapping_utils.py"),
+    // The Anthropic SDK names its Vertex extra when google-auth is missing.
+    row("anthropic[vertex]", Wrapper, P::Vertex, "anthropic lib/_extras/_common.py (MissingDependencyError: '$ pip install anthropic[vertex]')"),
     row("BedrockException", Wrapper, P::Bedrock, "litellm exception_mapping_utils.py"),
     row("OpenrouterException", Wrapper, P::Openrouter, "litellm exception_mapping_utils.py"),
     row("DeepseekException", Wrapper, P::Deepseek, "litellm exception_mapping_utils.py"),
@@ -239,6 +246,9 @@ pub static PROVIDER_FACTS: &[ProviderFact] = &[
     row("OPENROUTER_API_KEY", EnvVar, P::Openrouter, "OpenRouter docs"),
     row("DEEPSEEK_API_KEY", EnvVar, P::Deepseek, "DeepSeek docs"),
     row("XAI_API_KEY", EnvVar, P::Xai, "xAI SDK docs"),
+    row("ANTHROPIC_VERTEX_PROJECT_ID", EnvVar, P::Vertex, "anthropic lib/vertex/_client.py (AnthropicVertex project_id)"),
+    row("CLOUD_ML_REGION", EnvVar, P::Vertex, "anthropic lib/vertex/_client.py (AnthropicVertex region)"),
+    row("GOOGLE_GENAI_USE_VERTEXAI", EnvVar, P::Vertex, "google/genai/_api_client.py:1132-1191 (Vertex mode switch)"),
     // ── Body shapes (sdk-facts.md §5).
     row("\"object\": \"error\"", BodyShape, P::Mistral, "Mistral error envelope {\"object\":\"error\",…} (docs.mistral.ai error glossary, sdk-facts.md §5.6)"),
     row("\"object\":\"error\"", BodyShape, P::Mistral, "Mistral error envelope (sdk-facts.md §5.6)"),
@@ -281,6 +291,7 @@ pub static PROVIDER_FACTS: &[ProviderFact] = &[
     row("Gemini", Name, P::Google, "Google's model family name"),
     row("GoogleGenerativeAI", Name, P::Google, "@google/generative-ai error prefix [GoogleGenerativeAI Error]"),
     row("Vertex AI", Name, P::Vertex, "provider name"),
+    row("AnthropicVertex", Name, P::Vertex, "anthropic's Vertex client class (anthropic lib/vertex/_client.py)"),
     row("Bedrock", Name, P::Bedrock, "provider name"),
     row("OpenRouter", Name, P::Openrouter, "provider name"),
     row("DeepSeek", Name, P::Deepseek, "provider name"),

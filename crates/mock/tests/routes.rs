@@ -990,6 +990,26 @@ fn the_catalogue_lists_every_provider_with_ok_and_its_own_sub_scenarios() {
 }
 
 #[tokio::test]
+async fn groq_behind_cloudflare_answers_a_block_page_in_html() {
+    let state = MockState::new();
+    let a = call(
+        &state,
+        "POST",
+        "/groq/cloudflare_blocked/openai/v1/chat/completions",
+        bearer(Provider::Groq),
+        chat_body(),
+    )
+    .await;
+    assert_eq!(a.status, 403);
+    assert!(a.header("content-type").unwrap().starts_with("text/html"));
+    assert!(a.text.contains("Sorry, you have been blocked"));
+    assert!(
+        !a.text.contains('\n'),
+        "one line, so Python's traceback ends with it"
+    );
+}
+
+#[tokio::test]
 async fn anthropic_400s_name_the_value_sent_and_vertex_names_the_resource_requested() {
     let state = MockState::new();
     let auth = || bearer(Provider::Anthropic);
@@ -1087,25 +1107,6 @@ async fn anthropic_400s_name_the_value_sent_and_vertex_names_the_resource_reques
     assert!(a.text.contains(
         "online_prediction_requests_per_base_model with base model: anthropic-claude-haiku-4-5."
     ));
-}
-#[tokio::test]
-async fn groq_behind_cloudflare_answers_a_block_page_in_html() {
-    let state = MockState::new();
-    let a = call(
-        &state,
-        "POST",
-        "/groq/cloudflare_blocked/openai/v1/chat/completions",
-        bearer(Provider::Groq),
-        chat_body(),
-    )
-    .await;
-    assert_eq!(a.status, 403);
-    assert!(a.header("content-type").unwrap().starts_with("text/html"));
-    assert!(a.text.contains("Sorry, you have been blocked"));
-    assert!(
-        !a.text.contains('\n'),
-        "one line, so Python's traceback ends with it"
-    );
 }
 
 #[tokio::test]
