@@ -579,8 +579,20 @@ fn major_range(req: &str) -> VersionSet {
 }
 
 fn sdk_hint(text: &str, g: &Gated, x: &Extracted) -> Option<SdkHint> {
-    // An explicit version (`openai==0.28.1`, `anthropic@0.40.0`) is the best hint.
-    if let Some((at, caps)) = on_lines(&regexes().sdk_version, text, &g.sdk_version).next() {
+    // An explicit version (`openai==0.28.1`, `anthropic@0.40.0`) is the best hint — but
+    // not one in an install command, which is advice (`APIRemovedInV1` itself says
+    // "pip install openai==0.28" to the user of openai 1.x).
+    let advised = |at: usize| {
+        let from = text[..at]
+            .char_indices()
+            .rev()
+            .nth(15)
+            .map_or(0, |(i, _)| i);
+        text[from..at].to_ascii_lowercase().contains("install")
+    };
+    if let Some((at, caps)) = on_lines(&regexes().sdk_version, text, &g.sdk_version)
+        .find(|(at, caps)| !advised(at + caps.get(1).map_or(0, |m| m.start())))
+    {
         let (name, version) = (caps.get(1).unwrap(), caps.get(2).unwrap());
         let lower = name.as_str().to_ascii_lowercase();
         let sdk = SDK_PATHS
@@ -756,8 +768,11 @@ mod tests {
         assert_eq!((sdk.sdk, sdk.version.as_deref()), ("openai", Some("<1.0")));
         let x = ex("  File \"C:\\x\\site-packages\\openai\\_base_client.py\", line 1\nopenai.RateLimitError: quota");
         assert_eq!(x.sdk.unwrap().version.as_deref(), Some(">=1.0"));
-        let x = ex("pip install openai==0.28.1\nRateLimitError: x");
+        let x = ex("openai==0.28.1\nRateLimitError: x");
         assert_eq!(x.sdk.unwrap().version.as_deref(), Some("0.28.1"));
+        // An install command is advice, not the version that ran.
+        let x = ex("APIRemovedInV1: You can run `openai migrate`. Alternatively, you can pin your installation to the old version, e.g. `pip install openai==0.28`");
+        assert_eq!(x.sdk.unwrap().version.as_deref(), Some(">=1.0"));
     }
 
     #[test]

@@ -168,6 +168,8 @@ mod w {
     pub const OTHER_STATUS: f32 = 0.4;
     pub const STATUS_WITHOUT_HTTP: f32 = 0.7;
     pub const OTHER_VERSION: f32 = 0.5;
+    /// The text came through a wrapper that other candidates say they arrive through.
+    pub const OTHER_TRANSPORT: f32 = 0.9;
     /// The cap for entries with generic evidence only.
     pub const GENERIC_CAP: f32 = 0.45;
 }
@@ -253,7 +255,6 @@ fn guess_provider(votes: &[Vote]) -> ProviderGuess {
     let upstream: Vec<&(Provider, bool, f32)> = ranked.iter().filter(|r| !r.1).collect();
     let transports: Vec<&(Provider, bool, f32)> = ranked.iter().filter(|r| r.1).collect();
     const MIN: f32 = 0.3;
-    let via = transports.first().filter(|t| t.2 >= MIN).map(|t| t.0);
     let (provider, confidence, upstream_unknown) = match upstream.first() {
         Some(best) if best.2 >= MIN => {
             // A second upstream provider shown as clearly makes the guess less sure.
@@ -265,7 +266,12 @@ fn guess_provider(votes: &[Vote]) -> ProviderGuess {
             _ => (None, 0.0, true),
         },
     };
-    let via = via.filter(|v| Some(*v) != provider);
+    // The transport it came through: the best one that is not the provider itself
+    // (LiteLLM carrying `OpenAIException` is OpenAI via LiteLLM).
+    let via = transports
+        .iter()
+        .find(|t| t.2 >= MIN && Some(t.0) != provider)
+        .map(|t| t.0);
     let evidence = votes
         .iter()
         .filter(|v| Some(v.provider) == provider || (v.transport && Some(v.provider) == via))
@@ -355,12 +361,18 @@ pub(crate) fn diagnose(d: &Diagnoser, text: String) -> Diagnosis {
                     .is_some_and(|r| r.start <= start && end <= r.end);
                 let library = library_class(class);
                 for &entry in entries {
-                    let names = class_names(class, d.entries[entry].kind);
+                    let compiled = &d.entries[entry];
+                    // Listed by other entries of this kind too: consistent, not naming.
+                    let shared = compiled
+                        .exceptions
+                        .iter()
+                        .any(|e| e.class == *class && e.shared);
+                    let names = class_names(class, compiled.kind);
                     let c = cands.entry(entry).or_default();
                     if library {
-                        c.library_class |= names;
+                        c.library_class |= names && !shared;
                     } else {
-                        c.specific |= names;
+                        c.specific |= names && !shared;
                     }
                     if !names {
                         c.add(
@@ -506,7 +518,14 @@ pub(crate) fn diagnose(d: &Diagnoser, text: String) -> Diagnosis {
         let qualified = e.value.contains('.');
         for &at in d.by_short_class.get(short).into_iter().flatten() {
             let entry = &d.entries[at];
-            for exc in entry.exceptions.iter().filter(|x| x.short == short) {
+            // A Python class never names a Node error of the same short name (or back).
+            let language = x.language.or(x.sdk.as_ref().map(|s| s.language));
+            for exc in entry
+                .exceptions
+                .iter()
+                .filter(|x| x.short == short)
+                .filter(|x| language.is_none_or(|l| l.as_str() == x.language))
+            {
                 if qualified && exc.class == e.value {
                     continue; // counted by the automaton
                 }
@@ -522,7 +541,7 @@ pub(crate) fn diagnose(d: &Diagnoser, text: String) -> Diagnosis {
                         (None, false) => false,
                     };
                 let c = cands.entry(at).or_default();
-                if same_sdk && class_names(short, entry.kind) {
+                if same_sdk && !exc.shared && class_names(short, entry.kind) {
                     c.specific = true;
                     c.add(w::CLASS_SHORT_SAME_SDK, found_ev("exception_class", e));
                 } else {
@@ -565,6 +584,18 @@ pub(crate) fn diagnose(d: &Diagnoser, text: String) -> Diagnosis {
         }
     }
 
+    // Through a wrapper (LiteLLM, LangChain): when some candidates are that wrapper's
+    // variant of an error (`…-litellm`, `…-langchain`), the others fit less well.
+    let through = |at: usize, t: Provider| {
+        d.entries[at]
+            .exceptions
+            .iter()
+            .any(|e| transport_sdk(&e.sdk) == Some(t))
+    };
+    let wrapper = guess
+        .via
+        .filter(|&t| t != Provider::Openai && cands.keys().any(|&at| through(at, t)));
+
     let mut scored: Vec<(usize, f32, Candidate)> = Vec::with_capacity(cands.len());
     for (at, mut c) in cands {
         let entry = &d.entries[at];
@@ -581,6 +612,9 @@ pub(crate) fn diagnose(d: &Diagnoser, text: String) -> Diagnosis {
             _ if x.statuses.is_empty() => {}
             (None, Some(_)) => c.penalty *= w::OTHER_STATUS,
             (None, None) => c.penalty *= w::STATUS_WITHOUT_HTTP,
+        }
+        if wrapper.is_some_and(|t| !through(at, t)) {
+            c.penalty *= w::OTHER_TRANSPORT;
         }
         let mut agree = false;
         if let Some(p) = guess.provider {
