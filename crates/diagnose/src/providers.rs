@@ -260,7 +260,7 @@ pub static PROVIDER_FACTS: &[ProviderFact] = &[
     row("type.googleapis.com/google.rpc", BodyShape, P::Google, "google.rpc.Status details (sdk-facts.md §5.8)"),
     // DeepSeek's errors all carry `code: invalid_request_error` after `param: null` (401, 400,
     // 402 alike), where OpenAI's own bodies name a specific code or none.
-    row("'param': None, 'code': 'invalid_request_error'", BodyShape, P::Deepseek, "DeepSeek bodies as Python prints them: https://github.com/szczyglis-dev/py-gpt/issues/112 (401), https://github.com/oficcejo/aiagents-stock/issues/33 (402), https://github.com/bytedance/deer-flow/issues/66 (400 context length)"),
+    row("'param': None, 'code': 'invalid_request_error'", BodyShape, P::Deepseek, "DeepSeek bodies as Python prints them: https://github.com/oficcejo/aiagents-stock/issues/33 (402), https://github.com/bytedance/deer-flow/issues/66 (400 context length)"),
     row("\"param\":null,\"code\":\"invalid_request_error\"", BodyShape, P::Deepseek, "DeepSeek bodies as JSON: https://github.com/NoFxAiOS/nofx/issues/1278 (400), https://github.com/BerriAI/litellm/issues/10403 (401), https://github.com/FullStackPlayer/claude-code-launcher/issues/3 (401)"),
     row("\"param\": null, \"code\": \"invalid_request_error\"", BodyShape, P::Deepseek, "DeepSeek bodies as spaced JSON (the same bodies pretty-printed)"),
     // ── Operations.

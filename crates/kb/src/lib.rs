@@ -110,6 +110,44 @@ mod tests {
         assert!(bare.is_empty(), "entries without sources: {bare:?}");
     }
 
+    /// Accuracy is measured on real reports that errdex must not have learned from: no
+    /// entry cites a thread of the evaluation set (`../shared/eval/devset.jsonl`, beside
+    /// the repository when it is there).
+    #[test]
+    fn no_entry_cites_an_evaluation_source() {
+        let devset =
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/eval/devset.jsonl");
+        let Ok(text) = std::fs::read_to_string(&devset) else {
+            eprintln!("skipped: no {}", devset.display());
+            return;
+        };
+        let held: Vec<String> = text
+            .lines()
+            .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+            .filter_map(|v| {
+                v["source"]
+                    .as_str()
+                    .map(|s| s.trim_end_matches('/').to_string())
+            })
+            .collect();
+        let mut cited = Vec::new();
+        for e in &index().entries {
+            for source in &e.sources {
+                for url in source.split_whitespace().filter(|w| w.starts_with("http")) {
+                    let url = url.trim_end_matches([')', ',', '.', '/']);
+                    if held.iter().any(|h| h == url) {
+                        cited.push(format!("{}: {url}", e.id));
+                    }
+                }
+            }
+        }
+        assert!(
+            cited.is_empty(),
+            "entries citing evaluation sources:\n{}",
+            cited.join("\n")
+        );
+    }
+
     #[test]
     fn the_embedded_index_holds_every_entry_sorted_and_highlighted() {
         let index = index();
