@@ -5,14 +5,17 @@
 # ../shared/reference/captured/ for the entries that exist. Every answer comes from
 # `errdex diagnose --batch`, the same interface users and benchmarks get.
 #
-# Usage: bench/eval.sh            (SHARED=/path/to/shared to point elsewhere)
+# Usage: bench/eval.sh            (SHARED=/path/to/shared to point elsewhere; PROFILE=dev
+#                                  uses the debug build, which gives the same answers)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SHARED=${SHARED:-../shared}
-cargo build --release -q -p errdex
-cargo build --release -q -p errdex-diagnose --example eval_figures
-errdex=target/release/errdex
-figures=target/release/examples/eval_figures
+PROFILE=${PROFILE:-release}
+dir=$([ "$PROFILE" = dev ] && echo debug || echo "$PROFILE")
+cargo build --profile "$PROFILE" -q -p errdex
+cargo build --profile "$PROFILE" -q -p errdex-diagnose --example eval_figures
+errdex=target/$dir/errdex
+figures=target/$dir/examples/eval_figures
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 

@@ -63,7 +63,11 @@ pub struct Extracted {
     pub chain: Vec<Found<String>>,
     /// Every exception class mentioned anywhere.
     pub mentioned: Vec<Found<String>>,
+    /// The first HTTP status.
     pub status: Option<Found<u16>>,
+    /// Every distinct HTTP status, in order: a wrapper's status (`[500]` of a web
+    /// framework) can come before the provider's own (`[400 Bad Request]`).
+    pub statuses: Vec<Found<u16>>,
     pub request_id: Option<Found<String>>,
     pub model: Option<Found<String>>,
     pub hosts: Vec<Found<String>>,
@@ -431,7 +435,7 @@ pub(crate) fn extract(text: &str, search: &str, g: &Gated) -> Extracted {
         x.mentioned.push(found);
     }
 
-    x.status = on_lines(&r.status, text, &g.status)
+    for found in on_lines(&r.status, text, &g.status)
         .filter_map(|(at, caps)| caps.iter().skip(1).flatten().next().map(|m| (at, m)))
         .filter_map(|(at, m)| {
             let n: u16 = m.as_str().parse().ok()?;
@@ -439,7 +443,12 @@ pub(crate) fn extract(text: &str, search: &str, g: &Gated) -> Extracted {
                 .contains(&n)
                 .then(|| Found::new(n, at + m.start(), at + m.end()))
         })
-        .next();
+    {
+        if !x.statuses.iter().any(|s| s.value == found.value) {
+            x.statuses.push(found);
+        }
+    }
+    x.status = x.statuses.first().cloned();
 
     x.request_id = r.request_id.captures(text).and_then(|caps| {
         caps.iter()
@@ -570,8 +579,20 @@ fn major_range(req: &str) -> VersionSet {
 }
 
 fn sdk_hint(text: &str, g: &Gated, x: &Extracted) -> Option<SdkHint> {
-    // An explicit version (`openai==0.28.1`, `anthropic@0.40.0`) is the best hint.
-    if let Some((at, caps)) = on_lines(&regexes().sdk_version, text, &g.sdk_version).next() {
+    // An explicit version (`openai==0.28.1`, `anthropic@0.40.0`) is the best hint — but
+    // not one in an install command, which is advice (`APIRemovedInV1` itself says
+    // "pip install openai==0.28" to the user of openai 1.x).
+    let advised = |at: usize| {
+        let from = text[..at]
+            .char_indices()
+            .rev()
+            .nth(15)
+            .map_or(0, |(i, _)| i);
+        text[from..at].to_ascii_lowercase().contains("install")
+    };
+    if let Some((at, caps)) = on_lines(&regexes().sdk_version, text, &g.sdk_version)
+        .find(|(at, caps)| !advised(at + caps.get(1).map_or(0, |m| m.start())))
+    {
         let (name, version) = (caps.get(1).unwrap(), caps.get(2).unwrap());
         let lower = name.as_str().to_ascii_lowercase();
         let sdk = SDK_PATHS
@@ -733,14 +754,25 @@ mod tests {
     }
 
     #[test]
+    fn every_status_is_kept_in_order() {
+        let x = ex("[request error] [500] [GoogleGenerativeAI Error]: Error fetching from https://x: [400 Bad Request] API key not valid. {\"code\": 400}");
+        let all: Vec<u16> = x.statuses.iter().map(|s| s.value).collect();
+        assert_eq!(all, [500, 400]);
+        assert_eq!(x.status.map(|s| s.value), Some(500));
+    }
+
+    #[test]
     fn sdk_versions_from_frames_and_classes() {
         let x = ex("  File \"/x/site-packages/openai/api_requestor.py\", line 1\nopenai.error.RateLimitError: quota");
         let sdk = x.sdk.unwrap();
         assert_eq!((sdk.sdk, sdk.version.as_deref()), ("openai", Some("<1.0")));
         let x = ex("  File \"C:\\x\\site-packages\\openai\\_base_client.py\", line 1\nopenai.RateLimitError: quota");
         assert_eq!(x.sdk.unwrap().version.as_deref(), Some(">=1.0"));
-        let x = ex("pip install openai==0.28.1\nRateLimitError: x");
+        let x = ex("openai==0.28.1\nRateLimitError: x");
         assert_eq!(x.sdk.unwrap().version.as_deref(), Some("0.28.1"));
+        // An install command is advice, not the version that ran.
+        let x = ex("APIRemovedInV1: You can run `openai migrate`. Alternatively, you can pin your installation to the old version, e.g. `pip install openai==0.28`");
+        assert_eq!(x.sdk.unwrap().version.as_deref(), Some(">=1.0"));
     }
 
     #[test]

@@ -147,7 +147,12 @@ struct CompiledException {
     class: String,
     short: String,
     sdk: String,
+    /// `python` or `typescript`, as the entry says.
+    language: &'static str,
     versions: VersionSet,
+    /// Another entry of the same kind lists this class of the same SDK (every 400 of
+    /// openai is `BadRequestError`): the class then names neither of them.
+    shared: bool,
 }
 
 /// What a pattern of the automaton stands for.
@@ -236,7 +241,9 @@ impl Diagnoser {
                     class: e.class.clone(),
                     short,
                     sdk: e.sdk.clone(),
+                    language: errdex_entry::views::language(e.language),
                     versions: VersionSet::from_req(&e.versions),
+                    shared: false,
                 });
             }
             for code in &entry.error_codes {
@@ -264,6 +271,26 @@ impl Diagnoser {
                     .collect(),
                 exceptions,
             });
+        }
+        // Classes that several entries of one kind list for one SDK.
+        let mut listed: HashMap<(String, String, Kind), Vec<usize>> = HashMap::new();
+        for (at, entry) in entries.iter().enumerate() {
+            for e in &entry.exceptions {
+                let owners = listed
+                    .entry((e.sdk.clone(), e.class.clone(), entry.kind))
+                    .or_default();
+                if !owners.contains(&at) {
+                    owners.push(at);
+                }
+            }
+        }
+        for entry in &mut entries {
+            let kind = entry.kind;
+            for e in &mut entry.exceptions {
+                e.shared = listed
+                    .get(&(e.sdk.clone(), e.class.clone(), kind))
+                    .is_some_and(|owners| owners.len() > 1);
+            }
         }
         let mut codes: Vec<&String> = code_kinds.keys().collect();
         codes.sort();

@@ -33,6 +33,9 @@ pub enum Clue {
     Operation,
     /// The provider's name written in the text.
     Name,
+    /// A message signal of one of the provider's entries: the provider's own wording.
+    /// Counted only when nothing but a transport (or nothing at all) shows the provider.
+    Message,
 }
 
 impl Clue {
@@ -48,6 +51,7 @@ impl Clue {
             Clue::BodyShape => "body_shape",
             Clue::Operation => "operation",
             Clue::Name => "provider_name",
+            Clue::Message => "provider_message",
         }
     }
 
@@ -61,6 +65,7 @@ impl Clue {
             Clue::EnvVar => 0.7,
             Clue::DocHost | Clue::BodyShape => 0.6,
             Clue::Operation => 0.6,
+            Clue::Message => 0.6,
             Clue::Name => 0.35,
         }
     }
@@ -125,11 +130,16 @@ pub static PROVIDER_FACTS: &[ProviderFact] = &[
     row("api.groq.com", Host, P::Groq, "groq/_client.py:78-93 default base URL (sdk-facts.md §3.3)"),
     row("api.together.xyz", Host, P::Together, "Together API host (docs.together.ai)"),
     row("api.together.ai", Host, P::Together, "together/_client.py:134-158 default base URL (sdk-facts.md §3.3)"),
+    row("api-inference.together.ai", Host, P::Together, "together 3.1.1: resources/chat/completions.py (chat completions go to https://api-inference.together.ai/v1/chat/completions unless the base URL is overridden)"),
     row("api.mistral.ai", Host, P::Mistral, "mistralai client/sdkconfiguration.py:18-27 (sdk-facts.md §3.4)"),
     row("api.cohere.com", Host, P::Cohere, "cohere base URL (sdk-facts.md §3.5)"),
     row("api.cohere.ai", Host, P::Cohere, "cohere's earlier base URL (Cohere docs)"),
     row("generativelanguage.googleapis.com", Host, P::Google, "google/genai/_base_url.py:48-50 (sdk-facts.md §3.6)"),
     row("aiplatform.googleapis.com", Host, P::Vertex, "Vertex AI endpoints <region>-aiplatform.googleapis.com (Google Cloud docs)"),
+    // Vertex resource names, `projects/<p>/locations/<l>/publishers/<pub>/models/<m>`, in request
+    // URLs and quoted back by 403/404 messages; the Gemini Developer API names models `models/<m>`.
+    row("/publishers/anthropic/models/", Host, P::Vertex, "anthropic lib/vertex/_client.py builds …/publishers/anthropic/models/{model}:rawPredict; 404 bodies quote it (github.com/anyme123/Any-code/issues/5)"),
+    row("/publishers/google/models/", Host, P::Vertex, "Vertex publisher-model resource names (Google Cloud model-versions docs; github.com/567-labs/instructor/issues/1849)"),
     row("bedrock-runtime.", Host, P::Bedrock, "boto3 bedrock-runtime endpoint bedrock-runtime.<region>.amazonaws.com (AWS docs)"),
     row("openrouter.ai", Host, P::Openrouter, "OpenRouter API base https://openrouter.ai/api/v1 (OpenRouter docs)"),
     row("api.deepseek.com", Host, P::Deepseek, "DeepSeek API base https://api.deepseek.com (DeepSeek docs)"),
@@ -143,9 +153,11 @@ pub static PROVIDER_FACTS: &[ProviderFact] = &[
     row("status.claude.com", DocHost, P::Anthropic, "Anthropic status page, linked by Claude clients"),
     row("console.groq.com", DocHost, P::Groq, "Groq 429 messages link console.groq.com/docs/rate-limits (sdk-facts.md §5.3)"),
     row("aistudio.google.com", DocHost, P::Google, "google-genai no-key message (captured/google-genai-no_key.txt)"),
+    row("ai.google.dev/gemini-api", DocHost, P::Google, "Gemini 429 messages link ai.google.dev/gemini-api/docs/rate-limits (github.com/google-gemini/gemini-cli/issues/3324)"),
     row("console.x.ai", DocHost, P::Xai, "xAI key console (xAI docs)"),
     row("docs.mistral.ai", DocHost, P::Mistral, "Mistral docs host"),
     row("docs.cohere.com", DocHost, P::Cohere, "Cohere docs host"),
+    row("registry.ollama.ai/", DocHost, P::Ollama, "Ollama names models by their registry path in errors: 'registry.ollama.ai/library/<model>:<tag> does not support tools' (https://github.com/ollama/ollama/issues/14795)"),
     row("docs.fireworks.ai", DocHost, P::Fireworks, "Fireworks docs host"),
     row("docs.together.ai", DocHost, P::Together, "Together docs host"),
     row("aka.ms/oai", DocHost, P::AzureOpenai, "Azure OpenAI quota messages link aka.ms/oai/quotaincrease (Azure docs)"),
@@ -185,6 +197,8 @@ pub static PROVIDER_FACTS: &[ProviderFact] = &[
     row("CohereException", Wrapper, P::Cohere, "litellm exception_mapping_utils.py"),
     row("GeminiException", Wrapper, P::Google, "litellm exception_mapping_utils.py"),
     row("VertexAIException", Wrapper, P::Vertex, "litellm exception_mapping_utils.py"),
+    // The Anthropic SDK names its Vertex extra when google-auth is missing.
+    row("anthropic[vertex]", Wrapper, P::Vertex, "anthropic lib/_extras/_common.py (MissingDependencyError: '$ pip install anthropic[vertex]')"),
     row("BedrockException", Wrapper, P::Bedrock, "litellm exception_mapping_utils.py"),
     row("OpenrouterException", Wrapper, P::Openrouter, "litellm exception_mapping_utils.py"),
     row("DeepseekException", Wrapper, P::Deepseek, "litellm exception_mapping_utils.py"),
@@ -232,19 +246,37 @@ pub static PROVIDER_FACTS: &[ProviderFact] = &[
     row("OPENROUTER_API_KEY", EnvVar, P::Openrouter, "OpenRouter docs"),
     row("DEEPSEEK_API_KEY", EnvVar, P::Deepseek, "DeepSeek docs"),
     row("XAI_API_KEY", EnvVar, P::Xai, "xAI SDK docs"),
+    row("ANTHROPIC_VERTEX_PROJECT_ID", EnvVar, P::Vertex, "anthropic lib/vertex/_client.py (AnthropicVertex project_id)"),
+    row("CLOUD_ML_REGION", EnvVar, P::Vertex, "anthropic lib/vertex/_client.py (AnthropicVertex region)"),
+    row("GOOGLE_GENAI_USE_VERTEXAI", EnvVar, P::Vertex, "google/genai/_api_client.py:1132-1191 (Vertex mode switch)"),
     // ── Body shapes (sdk-facts.md §5).
     row("\"object\": \"error\"", BodyShape, P::Mistral, "Mistral error envelope {\"object\":\"error\",…} (docs.mistral.ai error glossary, sdk-facts.md §5.6)"),
     row("\"object\":\"error\"", BodyShape, P::Mistral, "Mistral error envelope (sdk-facts.md §5.6)"),
+    row("'object': 'error'", BodyShape, P::Mistral, "Mistral's envelope as Python prints the parsed body (openai package, LiteLLM): https://github.com/crewAIInc/crewAI/issues/60 , https://github.com/NEKOparapa/AiNiee/issues/641"),
     row("'type': 'error', 'error': {", BodyShape, P::Anthropic, "Anthropic envelope {type: error, error: {…}} (docs.anthropic.com/en/api/errors; captured/anthropic-401.txt)"),
     row("\"type\":\"error\",\"error\":{", BodyShape, P::Anthropic, "Anthropic envelope (docs.anthropic.com/en/api/errors; captured/node-anthropic-401.txt)"),
     row("\"type\": \"error\", \"error\": {", BodyShape, P::Anthropic, "Anthropic envelope (docs.anthropic.com/en/api/errors)"),
     row("overloaded_error", BodyShape, P::Anthropic, "error type overloaded_error is Anthropic's 529 (docs.anthropic.com/en/api/errors)"),
     row("type.googleapis.com/google.rpc", BodyShape, P::Google, "google.rpc.Status details (sdk-facts.md §5.8)"),
+    // DeepSeek's errors all carry `code: invalid_request_error` after `param: null` (401, 400,
+    // 402 alike), where OpenAI's own bodies name a specific code or none.
+    row("'param': None, 'code': 'invalid_request_error'", BodyShape, P::Deepseek, "DeepSeek bodies as Python prints them: https://github.com/oficcejo/aiagents-stock/issues/33 (402), https://github.com/bytedance/deer-flow/issues/66 (400 context length)"),
+    row("\"param\":null,\"code\":\"invalid_request_error\"", BodyShape, P::Deepseek, "DeepSeek bodies as JSON: https://github.com/NoFxAiOS/nofx/issues/1278 (400), https://github.com/BerriAI/litellm/issues/10403 (401), https://github.com/FullStackPlayer/claude-code-launcher/issues/3 (401)"),
+    row("\"param\": null, \"code\": \"invalid_request_error\"", BodyShape, P::Deepseek, "DeepSeek bodies as spaced JSON (the same bodies pretty-printed)"),
     // ── Operations.
     row("InvokeModel", Operation, P::Bedrock, "bedrock-runtime API operation InvokeModel (boto3 docs)"),
     row("InvokeModelWithResponseStream", Operation, P::Bedrock, "bedrock-runtime API operation (boto3 docs)"),
     row("Converse operation", Operation, P::Bedrock, "bedrock-runtime API operation Converse (boto3 docs)"),
     row("ConverseStream operation", Operation, P::Bedrock, "bedrock-runtime API operation ConverseStream (boto3 docs)"),
+    // botocore percent-encodes the model id in the runtime paths /model/{modelId}/invoke and
+    // /model/{modelId}/converse (botocore data/bedrock-runtime/2023-09-30/service-2.json requestUri),
+    // so URLs in connection and timeout errors name Bedrock even behind a proxy or VPC endpoint.
+    ProviderFact { word: false, ..row("%3A0/converse", Operation, P::Bedrock, "botocore bedrock-runtime service-2.json: requestUri /model/{modelId}/converse, model id versions end in :0") },
+    ProviderFact { word: false, ..row("%3A0/invoke", Operation, P::Bedrock, "botocore bedrock-runtime service-2.json: requestUri /model/{modelId}/invoke, model id versions end in :0") },
+    // The boto3 service name, quoted, as code shows it in traceback lines and botocore in its
+    // messages: boto3.client("bedrock-runtime") (boto3 docs, BedrockRuntime client).
+    ProviderFact { word: false, ..row("\"bedrock-runtime\"", Operation, P::Bedrock, "boto3 service name bedrock-runtime: boto3.client(\"bedrock-runtime\") (boto3 docs)") },
+    ProviderFact { word: false, ..row("'bedrock-runtime'", Operation, P::Bedrock, "boto3 service name bedrock-runtime, single-quoted (boto3 docs)") },
     // ── Names (weak: a name can be mentioned by anyone).
     row("Anthropic", Name, P::Anthropic, "provider name"),
     row("Claude", Name, P::Anthropic, "Anthropic's model family name"),
@@ -259,6 +291,7 @@ pub static PROVIDER_FACTS: &[ProviderFact] = &[
     row("Gemini", Name, P::Google, "Google's model family name"),
     row("GoogleGenerativeAI", Name, P::Google, "@google/generative-ai error prefix [GoogleGenerativeAI Error]"),
     row("Vertex AI", Name, P::Vertex, "provider name"),
+    row("AnthropicVertex", Name, P::Vertex, "anthropic's Vertex client class (anthropic lib/vertex/_client.py)"),
     row("Bedrock", Name, P::Bedrock, "provider name"),
     row("OpenRouter", Name, P::Openrouter, "provider name"),
     row("DeepSeek", Name, P::Deepseek, "provider name"),

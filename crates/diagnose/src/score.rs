@@ -55,6 +55,28 @@ const BUILTIN_CLASSES: &[&str] = &[
     "NotImplementedError",
 ];
 
+/// Modules of general-purpose libraries (HTTP clients, AWS and Google Cloud cores) whose
+/// exceptions every program using them can raise: `httpx.ConnectError` is a Gemini
+/// connection error only when the text shows Gemini, `botocore…NoCredentialsError` a
+/// Bedrock one only when it shows Bedrock (an S3 call raises the same class).
+const LIBRARY_MODULES: &[&str] = &[
+    "httpx.",
+    "httpx2.",
+    "httpcore.",
+    "requests.",
+    "urllib3.",
+    "aiohttp.",
+    "botocore.",
+    "boto3.",
+    "google.api_core.",
+    "google.auth.",
+    "grpc.",
+];
+
+fn library_class(class: &str) -> bool {
+    LIBRARY_MODULES.iter().any(|m| class.starts_with(m))
+}
+
 /// The kind an SDK's status-level exception class stands for. The Stainless SDKs raise one
 /// class per HTTP status (sdk-facts.md §1, §2: `RateLimitError` for every 429, quota and
 /// rate limit alike), so the class names an entry only when the entry is that kind;
@@ -92,10 +114,34 @@ fn status_kind(status: u16) -> Option<Kind> {
     })
 }
 
+/// The base classes SDKs raise for errors of every kind (or of a whole status family):
+/// the Stainless SDKs' `APIError`/`APIStatusError`/`<Sdk>Error` (sdk-facts.md §3.1–3.3),
+/// Cohere's `ApiError` for any status without a class of its own (§3.5), mistralai's
+/// `SDKError`/`MistralError` for every 4xx/5xx but 422 (§3.4), google-genai's
+/// `APIError`/`ClientError`/`ServerError` per status family (§3.6), botocore's
+/// `ClientError`. They are consistent evidence, never a name by themselves.
+const BASE_CLASSES: &[&str] = &[
+    "APIError",
+    "APIStatusError",
+    "ApiError",
+    "SDKError",
+    "MistralError",
+    "OpenAIError",
+    "AnthropicError",
+    "GroqError",
+    "FireworksError",
+    "TogetherError",
+    "ClientError",
+    "ServerError",
+    "GoogleAPIError",
+    "GoogleAPICallError",
+    "BotoCoreError",
+];
+
 /// Whether a matched exception class can name `kind` by itself.
 fn class_names(class: &str, kind: Kind) -> bool {
     let short = class.rsplit('.').next().unwrap_or(class);
-    class_kind(short).is_none_or(|k| k == kind)
+    !BASE_CLASSES.contains(&short) && class_kind(short).is_none_or(|k| k == kind)
 }
 
 /// The weight of each kind of evidence (see the module documentation).
@@ -122,6 +168,8 @@ mod w {
     pub const OTHER_STATUS: f32 = 0.4;
     pub const STATUS_WITHOUT_HTTP: f32 = 0.7;
     pub const OTHER_VERSION: f32 = 0.5;
+    /// The text came through a wrapper that other candidates say they arrive through.
+    pub const OTHER_TRANSPORT: f32 = 0.9;
     /// The cap for entries with generic evidence only.
     pub const GENERIC_CAP: f32 = 0.45;
 }
@@ -131,6 +179,8 @@ struct Candidate {
     weights: Vec<f32>,
     evidence: Vec<Evidence>,
     specific: bool,
+    /// Its exception class is a general library's: specific only with the provider shown.
+    library_class: bool,
     status_match: bool,
     version_fits: bool,
     penalty: f32,
@@ -173,6 +223,8 @@ struct Vote {
 /// The provider the text shows, how sure, the transport it came through, and why.
 pub(crate) struct ProviderGuess {
     pub provider: Option<Provider>,
+    /// Nothing but a transport shows the provider (or nothing shows one at all).
+    pub upstream_unknown: bool,
     pub confidence: f32,
     pub via: Option<Provider>,
     pub evidence: Vec<Evidence>,
@@ -203,19 +255,23 @@ fn guess_provider(votes: &[Vote]) -> ProviderGuess {
     let upstream: Vec<&(Provider, bool, f32)> = ranked.iter().filter(|r| !r.1).collect();
     let transports: Vec<&(Provider, bool, f32)> = ranked.iter().filter(|r| r.1).collect();
     const MIN: f32 = 0.3;
-    let via = transports.first().filter(|t| t.2 >= MIN).map(|t| t.0);
-    let (provider, confidence) = match upstream.first() {
+    let (provider, confidence, upstream_unknown) = match upstream.first() {
         Some(best) if best.2 >= MIN => {
             // A second upstream provider shown as clearly makes the guess less sure.
             let second = upstream.get(1).map_or(0.0, |s| s.2);
-            (Some(best.0), (best.2 - 0.5 * second).max(0.0))
+            (Some(best.0), (best.2 - 0.5 * second).max(0.0), false)
         }
         _ => match transports.first() {
-            Some(t) if t.2 >= MIN => (Some(t.0), t.2),
-            _ => (None, 0.0),
+            Some(t) if t.2 >= MIN => (Some(t.0), t.2, true),
+            _ => (None, 0.0, true),
         },
     };
-    let via = via.filter(|v| Some(*v) != provider);
+    // The transport it came through: the best one that is not the provider itself
+    // (LiteLLM carrying `OpenAIException` is OpenAI via LiteLLM).
+    let via = transports
+        .iter()
+        .find(|t| t.2 >= MIN && Some(t.0) != provider)
+        .map(|t| t.0);
     let evidence = votes
         .iter()
         .filter(|v| Some(v.provider) == provider || (v.transport && Some(v.provider) == via))
@@ -223,9 +279,22 @@ fn guess_provider(votes: &[Vote]) -> ProviderGuess {
         .collect();
     ProviderGuess {
         provider,
+        upstream_unknown,
         confidence,
         via,
         evidence,
+    }
+}
+
+/// The transport an SDK package is (entries name packages in their exceptions).
+fn transport_sdk(sdk: &str) -> Option<Provider> {
+    match sdk {
+        "openai" => Some(Provider::Openai),
+        "litellm" => Some(Provider::Litellm),
+        s if s.starts_with("langchain") || s.starts_with("@langchain/") => {
+            Some(Provider::Langchain)
+        }
+        _ => None,
     }
 }
 
@@ -290,10 +359,21 @@ pub(crate) fn diagnose(d: &Diagnoser, text: String) -> Diagnosis {
                 let is_raised = raised
                     .as_ref()
                     .is_some_and(|r| r.start <= start && end <= r.end);
+                let library = library_class(class);
                 for &entry in entries {
-                    let names = class_names(class, d.entries[entry].kind);
+                    let compiled = &d.entries[entry];
+                    // Listed by other entries of this kind too: consistent, not naming.
+                    let shared = compiled
+                        .exceptions
+                        .iter()
+                        .any(|e| e.class == *class && e.shared);
+                    let names = class_names(class, compiled.kind);
                     let c = cands.entry(entry).or_default();
-                    c.specific |= names;
+                    if library {
+                        c.library_class |= names && !shared;
+                    } else {
+                        c.specific |= names && !shared;
+                    }
                     if !names {
                         c.add(
                             w::CLASS_OTHER_KIND,
@@ -385,7 +465,47 @@ pub(crate) fn diagnose(d: &Diagnoser, text: String) -> Diagnosis {
             });
         }
     }
-    let guess = guess_provider(&votes);
+    let mut guess = guess_provider(&votes);
+    if guess.upstream_unknown {
+        // The `openai` package, LiteLLM or LangChain carry errors from many providers'
+        // APIs (OpenAI-compatible endpoints): when nothing else names the provider, the
+        // wording of the message does — an entry's own message signal (DeepSeek's
+        // "Authentication Fails", Azure's `DeploymentNotFound`) votes for its provider,
+        // when that entry says its error arrives through this transport.
+        let mut own: Vec<Vote> = Vec::new();
+        for (&at, c) in &cands {
+            let entry = &d.entries[at];
+            let through = match guess.provider {
+                None => true,
+                Some(t) => {
+                    entry.provider == t
+                        || entry
+                            .exceptions
+                            .iter()
+                            .any(|e| transport_sdk(&e.sdk) == Some(t))
+                }
+            };
+            if !through {
+                continue;
+            }
+            let message = c
+                .evidence
+                .iter()
+                .find(|e| e.signal == "message" || e.signal == "message_pattern");
+            if let Some(e) = message {
+                own.push(Vote {
+                    provider: entry.provider,
+                    clue: Clue::Message,
+                    transport: false,
+                    evidence: ev(Clue::Message.signal(), &e.value, e.start, e.end),
+                });
+            }
+        }
+        if !own.is_empty() {
+            votes.extend(own);
+            guess = guess_provider(&votes);
+        }
+    }
 
     // Exception classes by their short name (Node prints `AuthenticationError:` alone).
     let mut seen_short: Vec<&str> = Vec::new();
@@ -398,7 +518,14 @@ pub(crate) fn diagnose(d: &Diagnoser, text: String) -> Diagnosis {
         let qualified = e.value.contains('.');
         for &at in d.by_short_class.get(short).into_iter().flatten() {
             let entry = &d.entries[at];
-            for exc in entry.exceptions.iter().filter(|x| x.short == short) {
+            // A Python class never names a Node error of the same short name (or back).
+            let language = x.language.or(x.sdk.as_ref().map(|s| s.language));
+            for exc in entry
+                .exceptions
+                .iter()
+                .filter(|x| x.short == short)
+                .filter(|x| language.is_none_or(|l| l.as_str() == x.language))
+            {
                 if qualified && exc.class == e.value {
                     continue; // counted by the automaton
                 }
@@ -414,7 +541,7 @@ pub(crate) fn diagnose(d: &Diagnoser, text: String) -> Diagnosis {
                         (None, false) => false,
                     };
                 let c = cands.entry(at).or_default();
-                if same_sdk && class_names(short, entry.kind) {
+                if same_sdk && !exc.shared && class_names(short, entry.kind) {
                     c.specific = true;
                     c.add(w::CLASS_SHORT_SAME_SDK, found_ev("exception_class", e));
                 } else {
@@ -448,27 +575,46 @@ pub(crate) fn diagnose(d: &Diagnoser, text: String) -> Diagnosis {
     }
 
     // The provider's own entries are candidates when the status agrees.
-    if let (Some(p), Some(status)) = (guess.provider, &x.status) {
+    if let Some(p) = guess.provider {
         for &at in d.by_provider.get(&p).into_iter().flatten() {
-            if d.entries[at].http_status == Some(status.value) {
+            let status = d.entries[at].http_status;
+            if x.statuses.iter().any(|s| Some(s.value) == status) {
                 cands.entry(at).or_default();
             }
         }
     }
 
+    // Through a wrapper (LiteLLM, LangChain): when some candidates are that wrapper's
+    // variant of an error (`…-litellm`, `…-langchain`), the others fit less well.
+    let through = |at: usize, t: Provider| {
+        d.entries[at]
+            .exceptions
+            .iter()
+            .any(|e| transport_sdk(&e.sdk) == Some(t))
+    };
+    let wrapper = guess
+        .via
+        .filter(|&t| t != Provider::Openai && cands.keys().any(|&at| through(at, t)));
+
     let mut scored: Vec<(usize, f32, Candidate)> = Vec::with_capacity(cands.len());
     for (at, mut c) in cands {
         let entry = &d.entries[at];
         c.penalty = 1.0;
-        if let Some(status) = &x.status {
-            match entry.http_status {
-                Some(h) if h == status.value => {
-                    c.status_match = true;
-                    c.add(w::STATUS, found_ev("http_status", status));
-                }
-                Some(_) => c.penalty *= w::OTHER_STATUS,
-                None => c.penalty *= w::STATUS_WITHOUT_HTTP,
+        let own_status = x
+            .statuses
+            .iter()
+            .find(|s| Some(s.value) == entry.http_status);
+        match (own_status, entry.http_status) {
+            (Some(status), _) => {
+                c.status_match = true;
+                c.add(w::STATUS, found_ev("http_status", status));
             }
+            _ if x.statuses.is_empty() => {}
+            (None, Some(_)) => c.penalty *= w::OTHER_STATUS,
+            (None, None) => c.penalty *= w::STATUS_WITHOUT_HTTP,
+        }
+        if wrapper.is_some_and(|t| !through(at, t)) {
+            c.penalty *= w::OTHER_TRANSPORT;
         }
         let mut agree = false;
         if let Some(p) = guess.provider {
@@ -500,24 +646,29 @@ pub(crate) fn diagnose(d: &Diagnoser, text: String) -> Diagnosis {
             }
         }
         // The body names its error code, and it is not one of this entry's.
+        // (A code shared by several kinds is no contradiction when it is this entry's:
+        // Groq's 413 and 429 both say `rate_limit_exceeded`, beside `type: tokens`.)
         if !entry.codes.is_empty() {
             let body_codes: Vec<String> = x
                 .body
                 .iter()
                 .filter(|f| matches!(f.key.as_str(), "code" | "type" | "error_code" | "reason"))
                 .map(|f| f.value.value.to_ascii_lowercase())
-                .filter(|v| !d.generic_codes.contains(v) && v.len() >= 4)
                 .collect();
-            if !body_codes.is_empty() && !body_codes.iter().any(|v| entry.codes.contains(v)) {
+            let specific = body_codes
+                .iter()
+                .any(|v| !d.generic_codes.contains(v) && v.len() >= 4);
+            // gRPC statuses are written both ways: `RESOURCE_EXHAUSTED`, `ResourceExhausted`.
+            let bare = |c: &str| c.replace(['_', '-'], "");
+            let own = |v: &String| entry.codes.iter().any(|c| bare(c) == bare(v));
+            if specific && !body_codes.iter().any(own) {
                 c.penalty *= w::OTHER_CODE;
             }
         }
-        let status_names = x
-            .status
-            .as_ref()
-            .is_some_and(|s| status_kind(s.value) == Some(entry.kind));
+        let status_names = own_status.is_some_and(|s| status_kind(s.value) == Some(entry.kind));
         let mut confidence = noisy_or(&c.weights) * c.penalty;
-        if !(c.specific || (agree && c.status_match && status_names)) {
+        let specific = c.specific || (c.library_class && agree);
+        if !(specific || (agree && c.status_match && status_names)) {
             confidence = confidence.min(w::GENERIC_CAP);
         }
         let confidence = (confidence * 1000.0).round() / 1000.0;

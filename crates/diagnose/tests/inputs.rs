@@ -262,10 +262,16 @@ fn version_aware_choice() {
     assert_eq!(d0.facts.sdk_version.as_deref(), Some("<1.0"));
     assert_eq!(top(&d1), "openai/insufficient-quota");
     assert_eq!(d1.facts.sdk_version.as_deref(), Some(">=1.0"));
-    // The other one is the runner-up.
-    assert_eq!(
-        d0.matches.get(1).map(|m| m.id.to_string()).as_deref(),
-        Some("openai/insufficient-quota")
+    // The other one is among the runners-up.
+    assert!(
+        d0.matches[1..]
+            .iter()
+            .any(|m| m.id.to_string() == "openai/insufficient-quota"),
+        "{:?}",
+        d0.matches
+            .iter()
+            .map(|m| m.id.to_string())
+            .collect::<Vec<_>>()
     );
     let d = diagnoser().diagnose("openai==0.28.1\nRateLimitError: You exceeded your current quota, please check your plan and billing details.");
     assert_eq!(top(&d), "openai/insufficient-quota-v0");

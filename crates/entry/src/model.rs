@@ -178,6 +178,10 @@ pub struct CodeExample {
     pub env: Vec<(String, String)>,
     /// Run with no API-key variable set at all.
     pub no_key: bool,
+    /// The SDK fails before it sends anything (a refused connection, a removed API, an
+    /// argument it checks itself): verify requires that the mock got no request.
+    #[serde(default)]
+    pub no_request: bool,
     pub code: String,
     /// Line of the opening fence in the source file.
     pub line: usize,

@@ -26,7 +26,7 @@ pub const SECTION_HEADINGS: [&str; 8] = [
 
 /// The keys a code fence may carry after its language and role.
 pub const FENCE_KEYS: &str =
-    "sdk=PACKAGE[RANGE], scenario=NAME, raises=CLASS, env=NAME=VALUE, nokey";
+    "sdk=PACKAGE[RANGE], scenario=NAME, raises=CLASS, env=NAME=VALUE, nokey, norequest";
 
 /// Collects problems for one file, turning byte offsets into lines.
 struct Sink<'a> {
@@ -712,6 +712,7 @@ fn parse_body(body: &str, first_line: usize, current: bool, sink: &mut Sink) -> 
                             raises: annotation.raises,
                             env: annotation.env,
                             no_key: annotation.no_key,
+                            no_request: annotation.no_request,
                             code: fence.code.clone(),
                             line: line(fence.range.start),
                             highlighted_ansi: None,
@@ -795,6 +796,7 @@ struct Annotation {
     raises: Option<String>,
     env: Vec<(String, String)>,
     no_key: bool,
+    no_request: bool,
 }
 
 /// Parses a fence info string such as
@@ -817,6 +819,7 @@ fn parse_fence(info: &str) -> Result<Annotation, String> {
         Vec::new(),
         false,
     );
+    let mut no_request = false;
     let mut last_was_sdk = false;
     for part in parts {
         if part.is_empty() {
@@ -834,6 +837,7 @@ fn parse_fence(info: &str) -> Result<Annotation, String> {
             None if part == "broken" => role = Some(Role::Broken),
             None if part == "fixed" => role = Some(Role::Fixed),
             None if part == "nokey" => no_key = true,
+            None if part == "norequest" => no_request = true,
             Some(("sdk", value)) => {
                 let split = value
                     .find(['<', '>', '=', '!', '~', '^'])
@@ -883,6 +887,9 @@ fn parse_fence(info: &str) -> Result<Annotation, String> {
         }
         _ => {}
     }
+    if no_request && role == Role::Fixed {
+        return Err("`norequest` is for broken examples (the SDK fails before sending); a fixed example must reach the mock: remove it".into());
+    }
     Ok(Annotation {
         language,
         role,
@@ -892,6 +899,7 @@ fn parse_fence(info: &str) -> Result<Annotation, String> {
         raises,
         env,
         no_key,
+        no_request,
     })
 }
 

@@ -118,6 +118,10 @@ pub fn examples_digest(entry: &Entry) -> String {
             feed(v);
         }
         feed(if x.no_key { "nokey" } else { "" });
+        // Fed only when set, so that adding the key kept every older record's digest.
+        if x.no_request {
+            feed("norequest");
+        }
         feed(&x.code);
     }
     format!("{hash:016x}")

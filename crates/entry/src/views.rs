@@ -144,6 +144,7 @@ pub struct ExampleView<'a> {
     pub raises: Option<&'a str>,
     pub env: Vec<String>,
     pub nokey: bool,
+    pub norequest: bool,
     pub code: &'a str,
 }
 
@@ -283,6 +284,7 @@ impl<'a> EntryView<'a> {
                             raises: x.raises.as_deref(),
                             env: x.env.iter().map(|(k, v)| format!("{k}={v}")).collect(),
                             nokey: x.no_key,
+                            norequest: x.no_request,
                             code: &x.code,
                         })
                         .collect(),

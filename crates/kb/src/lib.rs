@@ -35,6 +35,119 @@ mod tests {
         assert!(!loaded.entries.is_empty());
     }
 
+    /// The prose of an entry as 5-word shingles (lower case, words of letters and digits).
+    fn shingles(e: &errdex_entry::Entry) -> std::collections::HashSet<u64> {
+        use std::hash::{Hash, Hasher};
+        let s = &e.sections;
+        let mut text = [
+            &s.meaning,
+            &s.quick_fix,
+            &s.why,
+            &s.detection,
+            &s.code_notes,
+            &s.workaround,
+            &s.prevention,
+        ]
+        .map(|t| t.as_str())
+        .join(" ");
+        for c in &s.causes {
+            text.push(' ');
+            text.push_str(&c.cause);
+            text.push(' ');
+            text.push_str(&c.fix);
+        }
+        let words: Vec<String> = text
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .map(str::to_lowercase)
+            .collect();
+        words
+            .windows(5)
+            .map(|w| {
+                let mut h = std::collections::hash_map::DefaultHasher::new();
+                w.hash(&mut h);
+                h.finish()
+            })
+            .collect()
+    }
+
+    /// Issue 5: every page is written for its own error; no two entries share more than
+    /// half of their prose (5-word runs, as a share of the shorter entry).
+    #[test]
+    fn no_two_entries_share_more_than_half_their_prose() {
+        let entries: Vec<_> = index()
+            .entries
+            .iter()
+            .filter(|e| e.status == errdex_entry::Status::Current)
+            .map(|e| (e.id.to_string(), shingles(e)))
+            .collect();
+        let mut pairs = Vec::new();
+        for (i, (a, sa)) in entries.iter().enumerate() {
+            for (b, sb) in &entries[i + 1..] {
+                let shared = sa.intersection(sb).count();
+                let share = shared as f64 / sa.len().min(sb.len()).max(1) as f64;
+                if share > 0.5 {
+                    pairs.push(format!("{a} and {b}: {:.0}%", share * 100.0));
+                }
+            }
+        }
+        assert!(
+            pairs.is_empty(),
+            "entries sharing over half their prose:\n{}",
+            pairs.join("\n")
+        );
+    }
+
+    /// Issue 5: every entry cites where its facts come from.
+    #[test]
+    fn every_entry_cites_its_sources() {
+        let bare: Vec<String> = index()
+            .entries
+            .iter()
+            .filter(|e| e.sources.is_empty())
+            .map(|e| e.id.to_string())
+            .collect();
+        assert!(bare.is_empty(), "entries without sources: {bare:?}");
+    }
+
+    /// Accuracy is measured on real reports that errdex must not have learned from: no
+    /// entry cites a thread of the evaluation set (`../shared/eval/devset.jsonl`, beside
+    /// the repository when it is there).
+    #[test]
+    fn no_entry_cites_an_evaluation_source() {
+        let devset =
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/eval/devset.jsonl");
+        let Ok(text) = std::fs::read_to_string(&devset) else {
+            eprintln!("skipped: no {}", devset.display());
+            return;
+        };
+        let held: Vec<String> = text
+            .lines()
+            .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+            .filter_map(|v| {
+                v["source"]
+                    .as_str()
+                    .map(|s| s.trim_end_matches('/').to_string())
+            })
+            .collect();
+        let mut cited = Vec::new();
+        for e in &index().entries {
+            for source in &e.sources {
+                for url in source.split_whitespace().filter(|w| w.starts_with("http")) {
+                    let url = url.trim_end_matches([')', ',', '.', '/']);
+                    if held.iter().any(|h| h == url) {
+                        cited.push(format!("{}: {url}", e.id));
+                    }
+                }
+            }
+        }
+        assert!(
+            cited.is_empty(),
+            "entries citing evaluation sources:\n{}",
+            cited.join("\n")
+        );
+    }
+
     #[test]
     fn the_embedded_index_holds_every_entry_sorted_and_highlighted() {
         let index = index();

@@ -312,7 +312,11 @@ fn into_response(reply: Reply, state: &MockState, seq: u64) -> Response {
             cut,
         } => {
             let state = state.clone();
-            let items = chunks.into_iter().map(Some).chain(std::iter::once(None));
+            let items = chunks
+                .into_iter()
+                .map(Some)
+                .chain(std::iter::once(None))
+                .peekable();
             let stream = futures_util::stream::unfold((items, false), move |(mut items, ended)| {
                 let state = state.clone();
                 async move {
@@ -321,7 +325,15 @@ fn into_response(reply: Reply, state: &MockState, seq: u64) -> Response {
                     }
                     tokio::time::sleep(Duration::from_millis(5)).await;
                     match items.next() {
-                        Some(Some(chunk)) => Some((Ok(Bytes::from(chunk)), (items, false))),
+                        Some(Some(chunk)) => {
+                            // The whole body is handed over with the last chunk: clients that
+                            // stop reading at their end marker (OpenAI's `data: [DONE]`) close
+                            // the connection before the stream is polled again.
+                            if !cut && matches!(items.peek(), Some(None) | None) {
+                                state.complete(seq);
+                            }
+                            Some((Ok(Bytes::from(chunk)), (items, false)))
+                        }
                         _ if cut => {
                             // An error in the body aborts the connection mid-stream.
                             let e = std::io::Error::new(

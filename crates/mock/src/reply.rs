@@ -13,6 +13,8 @@ pub enum Outcome {
     StreamCut,
     Malformed,
     ContentFilter,
+    /// A 200 whose answer stopped at the output-token limit (`finish_reason: "length"`).
+    Truncated,
 }
 
 #[derive(Debug, Clone)]

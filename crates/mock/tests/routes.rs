@@ -179,6 +179,30 @@ const ERRORS: &[(Provider, &str, &str, u16, &str, &str)] = &[
         "server_error",
     ),
     (
+        Provider::Openai,
+        "unsupported_parameter",
+        "/v1/chat/completions",
+        400,
+        "/error/code",
+        "unsupported_parameter",
+    ),
+    (
+        Provider::Openai,
+        "tool_message_order",
+        "/v1/chat/completions",
+        400,
+        "/error/param",
+        "messages.[1].role",
+    ),
+    (
+        Provider::Openai,
+        "length",
+        "/v1/chat/completions",
+        200,
+        "/choices/0/finish_reason",
+        "length",
+    ),
+    (
         Provider::Groq,
         "rate_limit",
         "/openai/v1/chat/completions",
@@ -219,6 +243,86 @@ const ERRORS: &[(Provider, &str, &str, u16, &str, &str)] = &[
         "invalid_request_error",
     ),
     (
+        Provider::Groq,
+        "context_length",
+        "/openai/v1/chat/completions",
+        400,
+        "/error/param",
+        "messages",
+    ),
+    (
+        Provider::Groq,
+        "tpm_request_too_large",
+        "/openai/v1/chat/completions",
+        413,
+        "/error/code",
+        "rate_limit_exceeded",
+    ),
+    (
+        Provider::Groq,
+        "json_validate_failed",
+        "/openai/v1/chat/completions",
+        400,
+        "/error/code",
+        "json_validate_failed",
+    ),
+    (
+        Provider::Groq,
+        "tool_use_failed",
+        "/openai/v1/chat/completions",
+        400,
+        "/error/code",
+        "tool_use_failed",
+    ),
+    (
+        Provider::Groq,
+        "organization_restricted",
+        "/openai/v1/chat/completions",
+        400,
+        "/error/code",
+        "organization_restricted",
+    ),
+    (
+        Provider::Groq,
+        "ok",
+        "/openai/v1/openai/v1/chat/completions",
+        404,
+        "/error/code",
+        "unknown_url",
+    ),
+    (
+        Provider::Groq,
+        "property_unsupported",
+        "/openai/v1/chat/completions",
+        400,
+        "/error/type",
+        "invalid_request_error",
+    ),
+    (
+        Provider::Fireworks,
+        "first_token_deadline",
+        "/inference/v1/chat/completions",
+        429,
+        "/error/code",
+        "too_many_requests",
+    ),
+    (
+        Provider::Together,
+        "rate_limit",
+        "/v1/chat/completions",
+        429,
+        "/error/type",
+        "credit_limit",
+    ),
+    (
+        Provider::Together,
+        "non_serverless_model",
+        "/v1/chat/completions",
+        400,
+        "/error/code",
+        "model_not_available",
+    ),
+    (
         Provider::Mistral,
         "invalid_key",
         "/v1/chat/completions",
@@ -231,8 +335,24 @@ const ERRORS: &[(Provider, &str, &str, u16, &str, &str)] = &[
         "unprocessable",
         "/v1/chat/completions",
         422,
-        "/detail/0/msg",
-        "Field required",
+        "/message/detail/0/msg",
+        "Extra inputs are not permitted",
+    ),
+    (
+        Provider::Mistral,
+        "model_not_found",
+        "/v1/chat/completions",
+        400,
+        "/type",
+        "invalid_model",
+    ),
+    (
+        Provider::Mistral,
+        "message_order",
+        "/v1/chat/completions",
+        400,
+        "/code",
+        "3230",
     ),
     (
         Provider::Deepseek,
@@ -257,6 +377,78 @@ const ERRORS: &[(Provider, &str, &str, u16, &str, &str)] = &[
         400,
         "/code",
         "Client specified an invalid argument",
+    ),
+    (
+        Provider::Xai,
+        "model_not_found",
+        "/v1/chat/completions",
+        404,
+        "/code",
+        "Some requested entity was not found",
+    ),
+    (
+        Provider::Xai,
+        "quota",
+        "/v1/chat/completions",
+        429,
+        "/code",
+        "Some resource has been exhausted",
+    ),
+    (
+        Provider::Xai,
+        "permission",
+        "/v1/chat/completions",
+        403,
+        "/code",
+        "The caller does not have permission to execute the specified operation",
+    ),
+    (
+        Provider::Openrouter,
+        "no_endpoints",
+        "/api/v1/chat/completions",
+        404,
+        "/error/message",
+        "No endpoints found for m.",
+    ),
+    (
+        Provider::Openrouter,
+        "free_models_per_day",
+        "/api/v1/chat/completions",
+        429,
+        "/error/metadata/headers/X-RateLimit-Remaining",
+        "0",
+    ),
+    (
+        Provider::Openrouter,
+        "more_credits",
+        "/api/v1/chat/completions",
+        402,
+        "/error/code",
+        "402",
+    ),
+    (
+        Provider::Openrouter,
+        "rate_limit",
+        "/api/v1/chat/completions",
+        429,
+        "/error/message",
+        "Provider returned error",
+    ),
+    (
+        Provider::Openrouter,
+        "provider_error",
+        "/api/v1/chat/completions",
+        400,
+        "/error/metadata/provider_name",
+        "OpenAI",
+    ),
+    (
+        Provider::Deepseek,
+        "invalid_key",
+        "/chat/completions",
+        401,
+        "/error/type",
+        "authentication_error",
     ),
     (
         Provider::AzureOpenai,
@@ -300,6 +492,22 @@ const ERRORS: &[(Provider, &str, &str, u16, &str, &str)] = &[
     ),
     (
         Provider::Google,
+        "function_schema",
+        "/v1/models/gemini-2.5-flash:generateContent",
+        400,
+        "/error/status",
+        "INVALID_ARGUMENT",
+    ),
+    (
+        Provider::Google,
+        "response_blocked",
+        "/v1beta/models/gemini-2.5-flash:generateContent",
+        200,
+        "/candidates/0/finishReason",
+        "BLOCKLIST",
+    ),
+    (
+        Provider::Google,
         "quota",
         "/v1/models/gemini-2.5-flash:generateContent",
         429,
@@ -339,12 +547,68 @@ const ERRORS: &[(Provider, &str, &str, u16, &str, &str)] = &[
         "You don't have access to the model with the specified model ID.",
     ),
     (
+        Provider::Bedrock,
+        "expired_token",
+        "/model/m/converse",
+        403,
+        "/message",
+        "The security token included in the request is expired",
+    ),
+    (
+        Provider::Bedrock,
+        "resource_not_found",
+        "/model/m/invoke",
+        404,
+        "/message",
+        "Could not resolve the foundation model from the provided model identifier.",
+    ),
+    (
+        Provider::Bedrock,
+        "on_demand_unsupported",
+        "/model/anthropic.claude-sonnet-4-5-20250929-v1%3A0/converse",
+        400,
+        "/message",
+        "Invocation of model ID anthropic.claude-sonnet-4-5-20250929-v1:0 with on-demand throughput isn\u{2019}t supported. Retry your request with the ID or ARN of an inference profile that contains this model.",
+    ),
+    (
         Provider::Ollama,
         "model_not_found",
         "/api/chat",
         404,
         "/error",
         "model \"m\" not found, try pulling it first",
+    ),
+    (
+        Provider::Cohere,
+        "trial_monthly",
+        "/v2/chat",
+        429,
+        "/message",
+        "You are using a Trial key, which is limited to 1000 API calls / month. You can continue to use the Trial key for free or upgrade to a Production key with higher rate limits at 'https://dashboard.cohere.com/api-keys'. Contact us on 'https://discord.gg/XW44jPfYJu' or email us at support@cohere.com with any questions",
+    ),
+    (
+        Provider::Ollama,
+        "out_of_memory",
+        "/api/chat",
+        500,
+        "/error",
+        "model requires more system memory (5.3 GiB) than is available (3.5 GiB)",
+    ),
+    (
+        Provider::Ollama,
+        "tools_unsupported",
+        "/api/chat",
+        400,
+        "/error",
+        "registry.ollama.ai/library/m:latest does not support tools",
+    ),
+    (
+        Provider::Ollama,
+        "tools_unsupported",
+        "/v1/chat/completions",
+        400,
+        "/error/message",
+        "registry.ollama.ai/library/m:latest does not support tools",
     ),
     (
         Provider::Ollama,
@@ -536,6 +800,36 @@ async fn success_bodies_and_model_lists_have_the_shapes_the_sdks_parse() {
 }
 
 #[tokio::test]
+async fn a_stream_read_up_to_its_end_marker_is_logged_complete() {
+    // The OpenAI SDKs stop reading at `data: [DONE]` and close the response at once.
+    let state = MockState::new();
+    let mut chat = chat_body();
+    chat["stream"] = json!(true);
+    let req = Request::builder()
+        .method("POST")
+        .uri("/openai/ok/v1/chat/completions")
+        .header(
+            "authorization",
+            format!("Bearer {}", mock_key(Provider::Openai)),
+        )
+        .header("content-type", "application/json")
+        .body(Body::from(chat.to_string()))
+        .unwrap();
+    let mut body = app(state.clone()).oneshot(req).await.unwrap().into_body();
+    let mut seen = String::new();
+    while !seen.contains("data: [DONE]") {
+        let frame = body.frame().await.expect("a frame").expect("no error");
+        if let Ok(data) = frame.into_data() {
+            seen.push_str(&String::from_utf8_lossy(&data));
+        }
+    }
+    drop(body);
+    let log = state.requests();
+    assert!(log.last().unwrap().completed, "{seen}");
+    assert!(log.last().unwrap().succeeded());
+}
+
+#[tokio::test]
 async fn streams_end_normally_carry_an_error_event_or_are_cut() {
     let state = MockState::new();
     let mut body = anthropic_body();
@@ -693,4 +987,162 @@ fn the_catalogue_lists_every_provider_with_ok_and_its_own_sub_scenarios() {
     assert!(anthropic
         .iter()
         .any(|(n, _)| *n == "tool_use_without_result"));
+}
+
+#[tokio::test]
+async fn groq_behind_cloudflare_answers_a_block_page_in_html() {
+    let state = MockState::new();
+    let a = call(
+        &state,
+        "POST",
+        "/groq/cloudflare_blocked/openai/v1/chat/completions",
+        bearer(Provider::Groq),
+        chat_body(),
+    )
+    .await;
+    assert_eq!(a.status, 403);
+    assert!(a.header("content-type").unwrap().starts_with("text/html"));
+    assert!(a.text.contains("Sorry, you have been blocked"));
+    assert!(
+        !a.text.contains('\n'),
+        "one line, so Python's traceback ends with it"
+    );
+}
+
+#[tokio::test]
+async fn anthropic_400s_name_the_value_sent_and_vertex_names_the_resource_requested() {
+    let state = MockState::new();
+    let auth = || bearer(Provider::Anthropic);
+    let mut body = anthropic_body();
+    body["max_tokens"] = json!(100000);
+    let a = call(
+        &state,
+        "POST",
+        "/anthropic/max_tokens_exceeded/v1/messages",
+        auth(),
+        body,
+    )
+    .await;
+    assert_eq!(a.status, 400);
+    assert_eq!(
+        a.json()["error"]["message"],
+        "max_tokens: 100000 > 64000, which is the maximum allowed number of output tokens for claude-haiku-4-5"
+    );
+    let a = call(
+        &state,
+        "POST",
+        "/anthropic/temperature_and_top_p/v1/messages",
+        auth(),
+        anthropic_body(),
+    )
+    .await;
+    assert_eq!(a.status, 400);
+    assert!(a.text.contains("cannot both be specified for this model"));
+    let image = json!({"type": "image", "source": {"type": "base64", "media_type": "image/png", "data": "A".repeat(6_000_000)}});
+    let mut body = anthropic_body();
+    body["messages"][0]["content"] = json!([{"type": "text", "text": "What is this?"}, image]);
+    let a = call(
+        &state,
+        "POST",
+        "/anthropic/image_too_large/v1/messages",
+        auth(),
+        body,
+    )
+    .await;
+    assert_eq!(
+        a.json()["error"]["message"],
+        "messages.0.content.1.image.source.base64: image exceeds 5 MB maximum: 6000000 bytes > 5242880 bytes"
+    );
+    let a = call(
+        &state,
+        "POST",
+        "/anthropic/billing/v1/messages",
+        auth(),
+        anthropic_body(),
+    )
+    .await;
+    assert_eq!(
+        (a.status, a.json()["error"]["type"].as_str()),
+        (402, Some("billing_error"))
+    );
+
+    let raw = "/v1/projects/p/locations/us-east5/publishers/anthropic/models/claude-haiku-4-5@20251001:rawPredict";
+    let resource =
+        "projects/p/locations/us-east5/publishers/anthropic/models/claude-haiku-4-5@20251001";
+    let vertex = || bearer(Provider::Vertex);
+    let a = call(
+        &state,
+        "POST",
+        &format!("/vertex/permission{raw}"),
+        vertex(),
+        anthropic_body(),
+    )
+    .await;
+    assert_eq!(a.status, 403);
+    assert!(a.json()["error"]["message"]
+        .as_str()
+        .unwrap()
+        .contains(&format!("'//aiplatform.googleapis.com/{resource}'")));
+    let a = call(
+        &state,
+        "POST",
+        &format!("/vertex/model_not_found{raw}"),
+        vertex(),
+        anthropic_body(),
+    )
+    .await;
+    assert_eq!(
+        a.json()["error"]["message"],
+        format!("Publisher Model `{resource}` not found.")
+    );
+    let a = call(
+        &state,
+        "POST",
+        &format!("/vertex/rate_limit{raw}"),
+        vertex(),
+        anthropic_body(),
+    )
+    .await;
+    assert_eq!(a.json()["error"]["status"], "RESOURCE_EXHAUSTED");
+    assert!(a.text.contains(
+        "online_prediction_requests_per_base_model with base model: anthropic-claude-haiku-4-5."
+    ));
+}
+
+#[tokio::test]
+async fn cohere_forbidden_html_is_the_edge_page_not_json() {
+    let state = MockState::new();
+    let a = call(
+        &state,
+        "POST",
+        "/cohere/forbidden_html/v2/chat",
+        bearer(Provider::Cohere),
+        chat_body(),
+    )
+    .await;
+    assert_eq!(a.status, 403);
+    assert!(a.header("content-type").unwrap().starts_with("text/html"));
+    assert!(a.text.ends_with("<title>403</title>403 Forbidden"));
+}
+
+#[tokio::test]
+async fn ollama_pull_succeeds_or_reports_a_missing_manifest() {
+    let state = MockState::new();
+    let body = json!({"model": "llama3.2", "stream": false});
+    let ok = call(&state, "POST", "/ollama/ok/api/pull", None, body.clone()).await;
+    assert_eq!(ok.status, 200, "{}", ok.text);
+    assert_eq!(ok.json()["status"], "success");
+    let missing = call(
+        &state,
+        "POST",
+        "/ollama/manifest_not_found/api/pull",
+        None,
+        body,
+    )
+    .await;
+    assert_eq!(missing.status, 500);
+    assert_eq!(
+        missing.json()["error"],
+        "pull model manifest: file does not exist"
+    );
 }

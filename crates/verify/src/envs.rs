@@ -188,7 +188,14 @@ impl Envs {
     /// What "latest" means for a PyPI package today: pip's own resolution (so that a
     /// release whose dependencies cannot be installed yields the newest that can).
     pub fn python_latest(&self, package: &str) -> Result<String, EnvError> {
-        let what = format!("{package} (PyPI)");
+        self.python_newest(package, "")
+    }
+
+    /// The newest version of `package` within `range` (a Python specifier such as
+    /// `>=0.27, <1`; empty for any), as pip resolves it.
+    pub fn python_newest(&self, package: &str, range: &str) -> Result<String, EnvError> {
+        let requirement = format!("{package}{}", range.replace(' ', ""));
+        let what = format!("{requirement} (PyPI)");
         let report = run(
             Command::new(&self.python).args([
                 "-m",
@@ -200,7 +207,7 @@ impl Envs {
                 "--disable-pip-version-check",
                 "--report",
                 "-",
-                package,
+                &requirement,
             ]),
             &what,
         )
@@ -225,12 +232,38 @@ impl Envs {
     }
 
     pub fn npm_latest(&self, package: &str) -> Result<String, EnvError> {
-        let what = format!("{package} (npm)");
+        self.npm_newest(package, "")
+    }
+
+    /// The newest version of `package` within `range` (written the Python way, `>=3,
+    /// <4`, as the fences are; npm reads the same bounds joined by spaces).
+    pub fn npm_newest(&self, package: &str, range: &str) -> Result<String, EnvError> {
+        let spec = if range.trim().is_empty() {
+            package.to_string()
+        } else {
+            let bounds: Vec<&str> = range.split(',').map(str::trim).collect();
+            format!("{package}@{}", bounds.join(" "))
+        };
+        let what = format!("{spec} (npm)");
         run(
-            Command::new("npm").args(["view", package, "version"]),
+            Command::new("npm").args(["view", &spec, "version", "--json"]),
             &what,
         )
-        .map(|v| v.trim().to_string())
+        .and_then(|out| {
+            // One version prints a JSON string; several, an array in ascending order.
+            let json: serde_json::Value =
+                serde_json::from_str(out.trim()).map_err(|e| EnvError::Setup {
+                    what: what.clone(),
+                    detail: format!("npm's answer is not JSON: {e}"),
+                })?;
+            json.as_str()
+                .or_else(|| json.as_array().and_then(|a| a.last()?.as_str()))
+                .map(str::to_string)
+                .ok_or_else(|| EnvError::Setup {
+                    what: what.clone(),
+                    detail: "npm knows no version in that range".into(),
+                })
+        })
         .map_err(|e| {
             self.registry_or(
                 e,

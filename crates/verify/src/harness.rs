@@ -29,7 +29,8 @@ fn step(name: impl Into<String>, ok: bool, detail: impl Into<String>) -> RecordS
     }
 }
 
-/// Runs every pair of examples of `version.language` with that SDK version.
+/// Runs every pair of examples of `version.language` and `version.sdk` whose range holds
+/// that version (an entry may have a pair for 0.x and another for 1.x).
 pub fn verify_version(
     entry: &Entry,
     version: &Version,
@@ -42,6 +43,11 @@ pub fn verify_version(
         .examples
         .iter()
         .filter(|x| x.language == version.language && x.sdk == version.sdk)
+        .collect();
+    let in_range: Vec<&CodeExample> = examples
+        .iter()
+        .copied()
+        .filter(|x| satisfies(&version.version, &x.sdk_versions))
         .collect();
     let python;
     let node;
@@ -70,9 +76,21 @@ pub fn verify_version(
         "== errdex verify {} · {} {} · {runtime}\n",
         entry.id, version.sdk, version.version
     );
-    let broken: Vec<&&CodeExample> = examples.iter().filter(|x| x.role == Role::Broken).collect();
-    let fixed: Vec<&&CodeExample> = examples.iter().filter(|x| x.role == Role::Fixed).collect();
-    if broken.is_empty() || fixed.is_empty() {
+    let broken: Vec<&&CodeExample> = in_range.iter().filter(|x| x.role == Role::Broken).collect();
+    let fixed: Vec<&&CodeExample> = in_range.iter().filter(|x| x.role == Role::Fixed).collect();
+    if in_range.is_empty() && !examples.is_empty() {
+        let ranges: Vec<&str> = examples.iter().map(|x| x.sdk_versions.as_str()).collect();
+        run.steps.push(step(
+            "sdk version",
+            false,
+            format!(
+                "{} {} is outside every example's range ({})",
+                version.sdk,
+                version.version,
+                ranges.join("; ")
+            ),
+        ));
+    } else if broken.is_empty() || fixed.is_empty() {
         run.steps.push(step(
             "examples",
             false,
@@ -83,17 +101,6 @@ pub fn verify_version(
         let Some(f) = fixed.get(i).or(fixed.last()) else {
             break;
         };
-        if !satisfies(&version.version, &b.sdk_versions) {
-            run.steps.push(step(
-                "sdk version",
-                false,
-                format!(
-                    "{} {} is outside the example's range `{}`",
-                    version.sdk, version.version, b.sdk_versions
-                ),
-            ));
-            continue;
-        }
         // 1. broken: must raise the named class, after the mock answered the scenario's error.
         let (ran, log, norm) = execute(entry, b, &interpreter, mock, true, &mut transcript)?;
         let raises = b.raises.clone().unwrap_or_default();
@@ -114,10 +121,19 @@ pub fn verify_version(
             .map(|s| s.name)
             .unwrap_or_default();
         let answered: Vec<&LoggedRequest> = log.iter().collect();
-        let (log_ok, log_detail) = if b.no_key && answered.is_empty() {
+        let (log_ok, log_detail) = if (b.no_key || b.no_request) && answered.is_empty() {
             (
                 true,
                 "no request was sent (the SDK failed before sending)".to_string(),
+            )
+        } else if b.no_request {
+            (
+                false,
+                format!(
+                    "`norequest`, but the mock received {}: {}",
+                    answered.len(),
+                    summary(&log)
+                ),
             )
         } else if answered.is_empty() {
             (false, "the mock received no request".to_string())
@@ -309,15 +325,23 @@ fn truncate(text: &str, max: usize) -> String {
     format!("{}…", text.chars().take(max).collect::<String>())
 }
 
-/// The line that names the exception: Python's last traceback line; for Node, the first
-/// `Name: message` line of the printed error.
+/// The line that names the exception: in Python, the first unindented line after the
+/// last frame of the traceback (a message may go on over several lines), else the last
+/// line; for Node, the first `Name: message` line of the printed error.
 pub fn last_error_line(stderr: &str, lang: Language) -> Option<String> {
-    let mut lines = stderr
+    let lines = stderr
         .lines()
         .map(str::trim_end)
         .filter(|l| !l.trim().is_empty());
     match lang {
-        Language::Python => lines.next_back().map(str::to_string),
+        Language::Python => {
+            let all: Vec<&str> = lines.collect();
+            let after_frames = all
+                .iter()
+                .rposition(|l| l.starts_with("  File \""))
+                .and_then(|last| all[last + 1..].iter().find(|l| !l.starts_with(' ')));
+            after_frames.or(all.last()).map(|l| l.to_string())
+        }
         Language::Typescript => {
             let all: Vec<&str> = lines.collect();
             all.iter()
@@ -403,6 +427,9 @@ mod tests {
         let py = "Traceback (most recent call last):\n  File \"app.py\", line 4\nanthropic.AuthenticationError: Error code: 401 - {}\n";
         let last = last_error_line(py, Language::Python).unwrap();
         assert!(names_class(&last, "anthropic.AuthenticationError"));
+        let multi = "Traceback (most recent call last):\n  File \"app.py\", line 9, in <module>\n    print(response.text)\n          ^^^^^^^^^^^^^\nValueError: Invalid operation: the response was blocked.\nprompt_feedback {\n  block_reason: SAFETY\n}\n";
+        let line = last_error_line(multi, Language::Python).unwrap();
+        assert!(names_class(&line, "ValueError"), "{line}");
         assert!(!names_class(&last, "anthropic.APIStatusError"));
         assert!(names_class(
             "TypeError: \"Could not resolve\"",

@@ -49,8 +49,10 @@ pub enum Event<'a> {
 }
 
 /// The SDK versions each entry runs with: the lock file's (resolving and recording
-/// "latest" for a package not in it yet) and any `--sdk-versions` extra ones. Entries
-/// marked unverifiable are left out.
+/// "latest" for a package not in it yet) and any `--sdk-versions` extra ones. An example
+/// whose range excludes the package's pin (`sdk=openai>=0.27,<1` beside a 1.x pin) runs
+/// with a pin of its own, recorded under `"openai>=0.27,<1"` as the newest version in that
+/// range. Entries marked unverifiable are left out.
 pub fn plan(
     entries: Vec<Entry>,
     lock: &mut Lock,
@@ -62,48 +64,62 @@ pub fn plan(
         if matches!(entry.verification, Verification::Unverifiable { .. }) {
             continue;
         }
-        let mut versions = Vec::new();
-        let mut seen = Vec::new();
+        let mut versions: Vec<Version> = Vec::new();
         for x in &entry.sections.examples {
-            if seen.contains(&(x.language, x.sdk.clone())) {
-                continue;
-            }
-            seen.push((x.language, x.sdk.clone()));
             let table = match x.language {
                 Language::Python => &mut lock.python,
                 Language::Typescript => &mut lock.typescript,
             };
-            let pinned = match table.get(&x.sdk) {
-                Some(v) => v.clone(),
-                None => {
-                    let latest = match x.language {
-                        Language::Python => envs.python_latest(&x.sdk)?,
-                        Language::Typescript => envs.npm_latest(&x.sdk)?,
-                    };
-                    table.insert(x.sdk.clone(), latest.clone());
-                    latest
-                }
-            };
-            versions.push(Version {
-                language: x.language,
-                sdk: x.sdk.clone(),
-                version: pinned.clone(),
-                pinned: true,
-            });
-            for v in extra.get(&x.sdk).into_iter().flatten() {
-                if *v != pinned {
-                    versions.push(Version {
+            let mut pinned = pin(table, x.language, &x.sdk, "", envs)?;
+            if !harness::satisfies(&pinned, &x.sdk_versions) {
+                pinned = pin(table, x.language, &x.sdk, &x.sdk_versions, envs)?;
+            }
+            let runs = std::iter::once((pinned.clone(), true)).chain(
+                extra
+                    .get(&x.sdk)
+                    .into_iter()
+                    .flatten()
+                    .map(|v| (v.clone(), false)),
+            );
+            for (version, is_pin) in runs {
+                let known = versions
+                    .iter_mut()
+                    .find(|v| v.language == x.language && v.sdk == x.sdk && v.version == version);
+                match known {
+                    Some(v) => v.pinned |= is_pin,
+                    None => versions.push(Version {
                         language: x.language,
                         sdk: x.sdk.clone(),
-                        version: v.clone(),
-                        pinned: false,
-                    });
+                        version,
+                        pinned: is_pin,
+                    }),
                 }
             }
         }
         jobs.push(Job { entry, versions });
     }
     Ok(jobs)
+}
+
+/// The pinned version of `sdk` (within `range`, when given), resolving and recording the
+/// newest one the first time it is needed.
+fn pin(
+    table: &mut BTreeMap<String, String>,
+    language: Language,
+    sdk: &str,
+    range: &str,
+    envs: &Envs,
+) -> Result<String, EnvError> {
+    let key = lock::key_for(sdk, range);
+    if let Some(v) = table.get(&key) {
+        return Ok(v.clone());
+    }
+    let newest = match language {
+        Language::Python => envs.python_newest(sdk, range)?,
+        Language::Typescript => envs.npm_newest(sdk, range)?,
+    };
+    table.insert(key, newest.clone());
+    Ok(newest)
 }
 
 /// Verifies every job, `jobs` at a time, writing each record under `records`.
@@ -264,13 +280,15 @@ pub fn today() -> String {
 /// Creates the environment of every package in the lock file (`errdex verify --prepare`).
 pub fn prepare(lock: &Lock, envs: &Envs) -> Vec<(String, Result<String, EnvError>)> {
     let mut done = Vec::new();
-    for (pkg, v) in &lock.python {
+    for (key, v) in &lock.python {
+        let pkg = lock::package_of(key);
         done.push((
             format!("{pkg}=={v}"),
             envs.python(pkg, v).map(|e| e.dir.display().to_string()),
         ));
     }
-    for (pkg, v) in &lock.typescript {
+    for (key, v) in &lock.typescript {
+        let pkg = lock::package_of(key);
         done.push((
             format!("{pkg}@{v}"),
             envs.node(pkg, v).map(|e| e.dir.display().to_string()),

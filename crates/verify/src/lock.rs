@@ -38,12 +38,48 @@ impl Lock {
         text
     }
 
+    /// Saves the pins, keeping any that another `errdex verify` wrote to the file since
+    /// this one was loaded (several runs may resolve new packages at the same time).
+    pub fn save_merged(&self, path: &Path) -> Result<(), String> {
+        let mut merged = Lock::load(path)?;
+        for (mine, theirs) in [
+            (&self.python, &mut merged.python),
+            (&self.typescript, &mut merged.typescript),
+        ] {
+            for (k, v) in mine {
+                theirs.entry(k.clone()).or_insert_with(|| v.clone());
+            }
+        }
+        merged
+            .save(path)
+            .map_err(|e| format!("cannot write {}: {e}", path.display()))
+    }
+
     pub fn save(&self, path: &Path) -> std::io::Result<()> {
         if let Some(dir) = path.parent() {
             std::fs::create_dir_all(dir)?;
         }
         std::fs::write(path, self.to_toml())
     }
+}
+
+/// The lock key of a package's pin: its name, or for the pin of a range that excludes the
+/// package's main pin, the name and the range (`openai>=0.27,<1`).
+pub fn key_for(package: &str, range: &str) -> String {
+    let range = range.replace(' ', "");
+    if range.is_empty() || range == "*" {
+        package.to_string()
+    } else {
+        format!("{package}{range}")
+    }
+}
+
+/// The package a lock key pins.
+pub fn package_of(key: &str) -> &str {
+    let end = key
+        .find(['<', '>', '=', '!', '~', '^'])
+        .unwrap_or(key.len());
+    &key[..end]
 }
 
 fn key(name: &str) -> String {
@@ -60,6 +96,20 @@ fn key(name: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_range_pin_keeps_its_package_name() {
+        assert_eq!(key_for("openai", ""), "openai");
+        assert_eq!(key_for("openai", "*"), "openai");
+        assert_eq!(key_for("openai", ">=0.27, <1"), "openai>=0.27,<1");
+        assert_eq!(package_of("openai>=0.27,<1"), "openai");
+        assert_eq!(package_of("@anthropic-ai/sdk<1"), "@anthropic-ai/sdk");
+        let mut lock = Lock::default();
+        lock.python
+            .insert(key_for("openai", ">=0.27, <1"), "0.28.1".into());
+        let parsed: Lock = toml::from_str(&lock.to_toml()).unwrap();
+        assert_eq!(parsed, lock);
+    }
 
     #[test]
     fn round_trips_through_its_own_toml() {

@@ -54,8 +54,7 @@ pub fn run(args: VerifyArgs, out: &Output) -> anyhow::Result<Exit> {
     let extra =
         errdex_verify::parse_sdk_versions(&args.sdk_versions).map_err(anyhow::Error::msg)?;
     let plan = errdex_verify::plan(entries, &mut lock, &envs, &extra)?;
-    lock.save(&lock_path)
-        .with_context(|| format!("cannot write {}", lock_path.display()))?;
+    lock.save_merged(&lock_path).map_err(anyhow::Error::msg)?;
 
     let bar = ProgressBar::new(plan.len() as u64);
     if args.json || !std::io::stderr().is_terminal() {

@@ -27,6 +27,15 @@ pub const SUB_SCENARIOS: &[(&str, &str)] = &[
     ("max_tokens_required", "400: max_tokens: Field required"),
     ("billing", "402 billing_error"),
     ("timeout_error", "504 timeout_error"),
+    (
+        "max_tokens_exceeded",
+        "400: max_tokens above the model's output limit",
+    ),
+    (
+        "temperature_and_top_p",
+        "400: temperature and top_p cannot both be specified",
+    ),
+    ("image_too_large", "400: a base64 image over 5 MB"),
 ];
 
 /// Requests above this are refused with 413 by the real API (32 MB for Messages).
@@ -131,8 +140,15 @@ pub fn answer(scenario: &str, cx: &Ctx) -> Option<Reply> {
                 "request_id": "req_011CErrdexMockRequestId",
             }),
         ),
-        "billing" => error(402, "billing_error", "There is an issue with your account's billing. Please check Plans & Billing."),
-        "timeout_error" => error(504, "timeout_error", "Request timed out"),
+        // No real 402 body has been quoted publicly; the message is the errors page's own
+        // description of billing_error (https://docs.anthropic.com/en/api/errors).
+        "billing" => error(402, "billing_error", "There's an issue with your billing or payment information."),
+        // Likewise the errors page's description of timeout_error (504).
+        "timeout_error" => error(
+            504,
+            "timeout_error",
+            "The request timed out while processing.",
+        ),
         // Historic API text (before consecutive turns were merged), widely quoted, e.g.
         // https://github.com/langchain-ai/langchain/issues/21478
         "roles_must_alternate" => error(
@@ -141,6 +157,32 @@ pub fn answer(scenario: &str, cx: &Ctx) -> Option<Reply> {
             "messages: roles must alternate between \"user\" and \"assistant\", but found multiple \"user\" roles in a row",
         ),
         "tool_use_without_result" => error(400, "invalid_request_error", &tool_use_message(1, "toolu_01A09q90qw90lq917835lq9")),
+        // The limit and the model named as the API words it, e.g.
+        // https://github.com/OpenHands/OpenHands/issues/11090 ("max_tokens: 1000000 > 64000,
+        // which is the maximum allowed number of output tokens for claude-sonnet-4-20250514").
+        "max_tokens_exceeded" => {
+            let limit = output_limit(&model);
+            let asked = cx.body.get("max_tokens").and_then(Value::as_u64).unwrap_or(0);
+            error(400, "invalid_request_error", &format!(
+                "max_tokens: {} > {limit}, which is the maximum allowed number of output tokens for {model}",
+                asked.max(limit + 1)
+            ))
+        }
+        // Newer models take one sampling parameter, e.g. https://github.com/BerriAI/litellm/issues/15097
+        "temperature_and_top_p" => error(
+            400,
+            "invalid_request_error",
+            "`temperature` and `top_p` cannot both be specified for this model. Please use only one.",
+        ),
+        // The 5 MB limit is on the base64 string, e.g. https://github.com/anthropics/claude-code/issues/10612
+        // ("messages.0.content.2.image.source.base64: image exceeds 5 MB maximum: 15908784 bytes > 5242880 bytes").
+        "image_too_large" => {
+            let (at, size) = first_image(&cx.body).unwrap_or(("messages.0.content.0".into(), MAX_IMAGE + 1));
+            error(400, "invalid_request_error", &format!(
+                "{at}.image.source.base64: image exceeds 5 MB maximum: {} bytes > {MAX_IMAGE} bytes",
+                size.max(MAX_IMAGE + 1)
+            ))
+        }
         // 529 is Anthropic's own status for overload (errors page).
         "overloaded" => error(529, "overloaded_error", "Overloaded"),
         "server_error" => error(500, "api_error", "Internal server error"),
@@ -161,6 +203,44 @@ pub fn answer(scenario: &str, cx: &Ctx) -> Option<Reply> {
             }
         }
         _ => return None,
+    })
+}
+
+/// The largest base64 image the Messages API takes (5 MB, counted on the base64 text).
+const MAX_IMAGE: u64 = 5 * 1024 * 1024;
+
+/// A model's output-token limit, for the `max_tokens_exceeded` message (models overview,
+/// https://docs.anthropic.com/en/docs/about-claude/models/overview: 64k for Sonnet 4 / 4.5
+/// and Haiku 4.5, 32k for Opus 4 / 4.1, 8192 for the 3.5 models, 4096 for Claude 3).
+fn output_limit(model: &str) -> u64 {
+    if model.contains("claude-3-5") {
+        8192
+    } else if model.contains("claude-3") {
+        4096
+    } else if model.contains("opus-4-1")
+        || model.contains("opus-4-0")
+        || model.contains("opus-4@")
+        || model.contains("opus-4-2025")
+    {
+        32000
+    } else {
+        64000
+    }
+}
+
+/// Where the first base64 image of the request is (`messages.I.content.J`) and its length.
+fn first_image(body: &Value) -> Option<(String, u64)> {
+    let messages = body.get("messages")?.as_array()?;
+    messages.iter().enumerate().find_map(|(i, m)| {
+        m.get("content")?
+            .as_array()?
+            .iter()
+            .enumerate()
+            .find_map(|(j, b)| {
+                let data = b.pointer("/source/data")?.as_str()?;
+                (b.get("type")?.as_str()? == "image")
+                    .then(|| (format!("messages.{i}.content.{j}"), data.len() as u64))
+            })
     })
 }
 

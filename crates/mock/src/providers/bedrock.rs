@@ -15,6 +15,18 @@ pub const SUB_SCENARIOS: &[(&str, &str)] = &[
     ("model_not_ready", "429 ModelNotReadyException"),
     ("model_timeout", "408 ModelTimeoutException"),
     ("model_error", "424 ModelErrorException"),
+    (
+        "expired_token",
+        "403 ExpiredTokenException: temporary credentials expired",
+    ),
+    (
+        "resource_not_found",
+        "404 ResourceNotFoundException: model id not resolved",
+    ),
+    (
+        "on_demand_unsupported",
+        "400 ValidationException: on-demand throughput isn't supported",
+    ),
 ];
 
 pub fn route(method: &str, path: &str) -> (Route, Option<String>, bool) {
@@ -56,7 +68,10 @@ fn percent_decode(text: &str) -> String {
 }
 
 fn aws(status: u16, kind: &str, message: &str) -> Reply {
-    let namespace = if kind.ends_with("ClientException") || kind.starts_with("MissingAuth") {
+    let namespace = if kind.ends_with("ClientException")
+        || kind.starts_with("MissingAuth")
+        || kind == "ExpiredTokenException"
+    {
         "com.amazon.coral.service"
     } else {
         "com.amazon.bedrock"
@@ -106,6 +121,14 @@ pub fn answer(scenario: &str, cx: &Ctx) -> Option<Reply> {
         "model_not_ready" => aws(429, "ModelNotReadyException", "Model is not ready to serve inference requests. The AWS SDK will automatically retry the operation up to 5 times."),
         "model_timeout" => aws(408, "ModelTimeoutException", "Model has timed out in processing the request. Try your request again."),
         "model_error" => aws(424, "ModelErrorException", "The model returned an error."),
+        // STS/SSO credentials past their expiry: https://github.com/anthropics/claude-code/issues/28032
+        // (403 ExpiredTokenException), https://github.com/aurelio-labs/semantic-router/issues/293 .
+        "expired_token" => aws(403, "ExpiredTokenException", "The security token included in the request is expired"),
+        // https://github.com/truera/trulens/issues/779 (botocore.errorfactory.ResourceNotFoundException,
+        // InvokeModel); 404 per the ResourceNotFoundException shape in botocore's bedrock-runtime model.
+        "resource_not_found" => aws(404, "ResourceNotFoundException", "Could not resolve the foundation model from the provided model identifier."),
+        // https://github.com/terricain/aioboto3/issues/352 (a model only served through inference profiles).
+        "on_demand_unsupported" => aws(400, "ValidationException", &format!("Invocation of model ID {model} with on-demand throughput isn\u{2019}t supported. Retry your request with the ID or ARN of an inference profile that contains this model.")),
         "overloaded" => aws(503, "ServiceUnavailableException", "Bedrock is unable to process your request."),
         "server_error" => aws(500, "InternalServerException", "The server encountered an internal error while processing the request."),
         "malformed" => Reply::malformed(),

@@ -4,8 +4,27 @@
 //! `str(e)`, so the headers here are few and stable.
 
 use super::{body_model, Ctx, Route};
-use crate::reply::{sse_event, Outcome, Reply};
+use crate::reply::{sse_event, Body, Outcome, Reply};
 use serde_json::{json, Value};
+
+pub const SUB_SCENARIOS: &[(&str, &str)] = &[
+    (
+        "trial_monthly",
+        "429: a Trial key's monthly call limit is used up",
+    ),
+    (
+        "forbidden_html",
+        "403 HTML page from the edge (the client's IP or region is blocked)",
+    ),
+];
+
+/// Cohere's trial-key 429 text, per minute or per month. Monthly limit of 1,000 calls:
+/// https://github.com/cohere-ai/cohere-developer-experience/pull/199 ; the message as the
+/// API words it is quoted in public code (searched: "You are using a Trial key, which is
+/// limited to 1000 API calls / month").
+fn trial_key(limit: &str) -> String {
+    format!("You are using a Trial key, which is limited to {limit}. You can continue to use the Trial key for free or upgrade to a Production key with higher rate limits at 'https://dashboard.cohere.com/api-keys'. Contact us on 'https://discord.gg/XW44jPfYJu' or email us at support@cohere.com with any questions")
+}
 
 pub fn route(method: &str, path: &str) -> Route {
     match (method, path) {
@@ -45,10 +64,19 @@ pub fn answer(scenario: &str, cx: &Ctx) -> Option<Reply> {
         "bad_request" => err(400, "invalid request: message must be at least 1 token long or tool results must be specified."),
         "context_length" => err(400, "too many tokens: total number of tokens in the prompt cannot exceed 256000 - received 300000. Try using a shorter prompt, or enabling prompt truncating. See https://docs.cohere.com/reference/chat for more details."),
         "unprocessable" => err(422, "invalid request: the provided parameters are not valid for this model"),
-        "rate_limit" => err(429, "You are using a Trial key, which is limited to 20 API calls / minute. You can continue to use the Trial key for free or upgrade to a Production key with higher rate limits at 'https://dashboard.cohere.com/api-keys'. Contact us on 'https://discord.gg/XW44jPfYJu' or email us at support@cohere.com with any questions").header("retry-after", "1"),
+        "rate_limit" => err(429, &trial_key("20 API calls / minute")).header("retry-after", "1"),
+        "trial_monthly" => err(429, &trial_key("1000 API calls / month")),
+        // Not JSON: the front end's bare 403 page, as quoted in
+        // https://github.com/Cinnamon/kotaemon/issues/372 and
+        // https://github.com/langgenius/dify/issues/2506 (the SDK raises its base ApiError).
+        "forbidden_html" => Reply {
+            body: Body::Text("text/html; charset=UTF-8", "<!doctype html><meta charset=\"utf-8\"><meta name=viewport content=\"width=device-width, initial-scale=1\"><title>403</title>403 Forbidden".into()),
+            ..err(403, "")
+        },
         "quota" => err(402, "Please add or update your payment method at https://dashboard.cohere.com/billing?tab=payment to continue"),
         "overloaded" => err(503, "service unavailable"),
-        "server_error" => err(500, "internal server error, this has been reported to our developers"),
+        // https://github.com/cohere-ai/cohere-python/issues/563 (the message ends with an id).
+        "server_error" => err(500, "internal server error, this has been reported to our developers. id e77de000-0000-4000-8000-000000000500"),
         "malformed" => Reply::malformed(),
         // A v2 chat that ends with finish_reason ERROR_TOXIC (docs: chat response).
         "content_filter" if cx.route == Route::CohereChat => {

@@ -15,6 +15,14 @@ pub const SUB_SCENARIOS: &[(&str, &str)] = &[
         "400 FAILED_PRECONDITION: user location is not supported",
     ),
     ("deadline_exceeded", "504 DEADLINE_EXCEEDED"),
+    (
+        "function_schema",
+        "400 INVALID_ARGUMENT: an OBJECT parameter schema without properties",
+    ),
+    (
+        "response_blocked",
+        "200 whose only candidate stopped with finishReason BLOCKLIST and no content",
+    ),
 ];
 
 /// `(route, model from the path, streaming)`.
@@ -113,14 +121,24 @@ pub fn answer(scenario: &str, cx: &Ctx) -> Option<Reply> {
     Some(match scenario {
         "ok" | "slow" => success(cx, model),
         "invalid_key" => refuse_key(p, false),
-        "permission" if vertex => rpc(403, "PERMISSION_DENIED", &format!("Permission 'aiplatform.endpoints.predict' denied on resource '//aiplatform.googleapis.com/projects/errdex-mock/locations/us-central1/publishers/google/models/{model}' (or it may not exist)."), json!([])),
+        // The resource as requested (project, region, publisher), e.g.
+        // https://github.com/BerriAI/litellm/issues/8597 .
+        "permission" if vertex => rpc(403, "PERMISSION_DENIED", &format!("Permission 'aiplatform.endpoints.predict' denied on resource '//aiplatform.googleapis.com/{}' (or it may not exist).", resource(cx, model)), json!([])),
         "permission" => rpc(403, "PERMISSION_DENIED", "The caller does not have permission", json!([])),
-        "model_not_found" if vertex => rpc(404, "NOT_FOUND", &format!("Publisher Model `projects/errdex-mock/locations/us-central1/publishers/google/models/{model}` was not found or your project does not have access to it. Please ensure you are using a valid model version. For more information, see: https://cloud.google.com/vertex-ai/generative-ai/docs/learn/model-versions"), json!([])),
+        // Claude models (rawPredict) get the short form, e.g.
+        // https://github.com/567-labs/instructor/issues/1849 , https://github.com/charmbracelet/crush/issues/879 .
+        "model_not_found" if vertex && cx.route == Route::RawPredict => rpc(404, "NOT_FOUND", &format!("Publisher Model `{}` not found.", resource(cx, model)), json!([])),
+        "model_not_found" if vertex => rpc(404, "NOT_FOUND", &format!("Publisher Model `{}` was not found or your project does not have access to it. Please ensure you are using a valid model version. For more information, see: https://cloud.google.com/vertex-ai/generative-ai/docs/learn/model-versions", resource(cx, model)), json!([])),
         "model_not_found" => rpc(404, "NOT_FOUND", &format!("models/{model} is not found for API version v1beta, or is not supported for generateContent. Call ListModels to see the list of available models and their supported methods."), json!([])),
         "bad_request" => rpc(400, "INVALID_ARGUMENT", "* GenerateContentRequest.contents: contents is not specified\n", json!([])),
         "context_length" => rpc(400, "INVALID_ARGUMENT", "The input token count (1200000) exceeds the maximum number of tokens allowed (1048576).", json!([])),
+        // Quoted from a google-genai ClientError in https://github.com/agno-agi/agno/pull/2113 .
+        "function_schema" => rpc(400, "INVALID_ARGUMENT", "* GenerateContentRequest.tools[0].function_declarations[0].parameters.properties: should be non-empty for OBJECT type\n", json!([])),
         "too_large" => rpc(400, "INVALID_ARGUMENT", "Request payload size exceeds the limit: 20971520 bytes.", json!([])),
         "failed_precondition" => rpc(400, "FAILED_PRECONDITION", "User location is not supported for the API use.", json!([])),
+        // Claude on Vertex: the per-base-model online-prediction quota, e.g.
+        // https://github.com/anthropics/anthropic-sdk-python/issues/963 , https://github.com/cline/cline/issues/651 .
+        "rate_limit" if vertex && cx.route == Route::RawPredict => rpc(429, "RESOURCE_EXHAUSTED", &format!("Quota exceeded for aiplatform.googleapis.com/online_prediction_requests_per_base_model with base model: anthropic-{}. Please submit a quota increase request. https://cloud.google.com/vertex-ai/docs/generative-ai/quotas-genai.", model.split('@').next().unwrap_or(model)), json!([])),
         "rate_limit" if vertex => rpc(429, "RESOURCE_EXHAUSTED", "Resource exhausted. Please try again later. Please refer to https://cloud.google.com/vertex-ai/generative-ai/docs/error-code-429 for more details.", json!([])),
         "rate_limit" => rpc(429, "RESOURCE_EXHAUSTED", "Resource has been exhausted (e.g. check quota).", json!([])),
         "quota" => rpc(429, "RESOURCE_EXHAUSTED", "You exceeded your current quota, please check your plan and billing details. For more information on this error, head to: https://ai.google.dev/gemini-api/docs/rate-limits.", json!([
@@ -139,6 +157,13 @@ pub fn answer(scenario: &str, cx: &Ctx) -> Option<Reply> {
             "usageMetadata": {"promptTokenCount": 8, "totalTokenCount": 8},
             "modelVersion": model,
         })).outcome(Outcome::ContentFilter),
+        // A candidate stopped by the blocklist, with no content and no safetyRatings: the
+        // raw response quoted in https://github.com/googleapis/python-aiplatform/issues/3622 .
+        "response_blocked" if cx.route == Route::Generate => Reply::ok(json!({
+            "candidates": [{"finishReason": "BLOCKLIST", "index": 0}],
+            "usageMetadata": {"promptTokenCount": 8, "totalTokenCount": 8},
+            "modelVersion": model,
+        })).outcome(Outcome::ContentFilter),
         "stream_cut" if cx.route == Route::Generate => Reply::sse(chunks(model)).cut_after(1),
         "stream_error" if cx.route == Route::Generate => {
             let mut c = chunks(model);
@@ -148,6 +173,16 @@ pub fn answer(scenario: &str, cx: &Ctx) -> Option<Reply> {
         }
         _ => return None,
     })
+}
+
+/// The Vertex resource a request names, `projects/{p}/locations/{l}/publishers/{pub}/models/{m}`.
+fn resource(cx: &Ctx, model: &str) -> String {
+    cx.path
+        .split_once("projects/")
+        .map(|(_, r)| format!("projects/{}", r.split(':').next().unwrap_or(r)))
+        .unwrap_or_else(|| {
+            format!("projects/errdex-mock/locations/us-central1/publishers/google/models/{model}")
+        })
 }
 
 fn generated(model: &str, text: &str, finish: Option<&str>) -> Value {

@@ -113,6 +113,8 @@ impl Provider {
             Provider::Anthropic => anthropic::SUB_SCENARIOS,
             Provider::Bedrock => bedrock::SUB_SCENARIOS,
             Provider::Google | Provider::Vertex => google::SUB_SCENARIOS,
+            Provider::Cohere => cohere::SUB_SCENARIOS,
+            Provider::Ollama => ollama::SUB_SCENARIOS,
             p => openai::sub_scenarios(p),
         }
     }
@@ -144,6 +146,8 @@ pub enum Route {
     Converse,
     OllamaChat,
     OllamaGenerate,
+    /// Ollama's `POST /api/pull` (download a model from the registry).
+    OllamaPull,
     /// A path the provider does not serve.
     Unknown,
 }

@@ -4,7 +4,7 @@
 //! each provider's error envelope and messages are cited where they are built.
 
 use super::{body_model, mask, Ctx, Provider, Route};
-use crate::reply::{sse_event, Outcome, Reply};
+use crate::reply::{sse_event, Body, Outcome, Reply};
 use serde_json::{json, Value};
 
 pub fn sub_scenarios(p: Provider) -> &'static [(&'static str, &'static str)] {
@@ -18,7 +18,53 @@ pub fn sub_scenarios(p: Provider) -> &'static [(&'static str, &'static str)] {
                 "invalid_url",
                 "404 Invalid URL, as for a base URL without /v1",
             ),
+            (
+                "unsupported_parameter",
+                "400 unsupported_parameter: max_tokens sent to a reasoning model",
+            ),
+            (
+                "tool_message_order",
+                "400: a role 'tool' message with no tool_calls message before it",
+            ),
+            (
+                "length",
+                "200 cut at the token limit: finish_reason length, JSON content unfinished",
+            ),
         ],
+        Provider::Groq => &[
+            (
+                "tpm_request_too_large",
+                "413 rate_limit_exceeded: one request over the tokens-per-minute limit",
+            ),
+            (
+                "json_validate_failed",
+                "400 json_validate_failed: JSON mode output did not validate",
+            ),
+            (
+                "tool_use_failed",
+                "400 tool_use_failed: the model's tool call did not parse",
+            ),
+            (
+                "organization_restricted",
+                "400 organization_restricted: the organization is blocked",
+            ),
+            (
+                "cloudflare_blocked",
+                "403 Cloudflare block page (HTML): the client's network is blocked",
+            ),
+            (
+                "property_unsupported",
+                "400 invalid_request_error: a message carries a property Groq does not accept",
+            ),
+        ],
+        Provider::Fireworks => &[(
+            "first_token_deadline",
+            "429 too_many_requests: no first token before the deadline (overloaded)",
+        )],
+        Provider::Together => &[(
+            "non_serverless_model",
+            "400 model_not_available: the model needs a dedicated endpoint",
+        )],
         Provider::AzureOpenai => &[
             (
                 "deployment_not_found",
@@ -33,7 +79,26 @@ pub fn sub_scenarios(p: Provider) -> &'static [(&'static str, &'static str)] {
                 "400 BadRequest: API version not supported",
             ),
         ],
-        Provider::Openrouter => &[("no_provider", "503: no provider available for the model")],
+        Provider::Openrouter => &[
+            ("no_provider", "503: no provider available for the model"),
+            ("no_endpoints", "404: No endpoints found for the model"),
+            (
+                "free_models_per_day",
+                "429: the daily request allowance of :free models is used up",
+            ),
+            (
+                "more_credits",
+                "402: the balance cannot pay for the max_tokens requested",
+            ),
+            (
+                "provider_error",
+                "400 Provider returned error: the upstream provider rejected the request",
+            ),
+        ],
+        Provider::Mistral => &[(
+            "message_order",
+            "400 invalid_request_message_order: Unexpected role 'user' after role 'tool'",
+        )],
         _ => &[],
     }
 }
@@ -84,6 +149,23 @@ fn azure_rest(path: &str) -> Option<&str> {
 
 fn azure_deployment(path: &str) -> Option<&str> {
     path.strip_prefix("/openai/deployments/")?.split('/').next()
+}
+
+/// The team id xAI's messages name (a UUID in real answers).
+const XAI_TEAM: &str = "e77de0a1-0000-4000-8000-00000e77de01";
+
+/// The user id OpenRouter appends to some error bodies.
+const OPENROUTER_USER: &str = "user_2errdexMockUser00000000";
+
+/// The first `n` characters of a key.
+fn head(key: &str, n: usize) -> String {
+    key.chars().take(n).collect()
+}
+
+/// The last `n` characters of a key.
+fn tail(key: &str, n: usize) -> String {
+    let chars: Vec<char> = key.chars().collect();
+    chars[chars.len().saturating_sub(n)..].iter().collect()
 }
 
 /// The error envelope each provider sends.
@@ -151,12 +233,17 @@ pub fn refuse_key(cx: &Ctx, missing: bool) -> Reply {
         // https://docs.mistral.ai/resources/error-glossary (401 Unauthorized)
         Provider::Mistral => err(p, 401, "Unauthorized", "authentication_error", None),
         // https://api-docs.deepseek.com/quick_start/error_codes (401 Authentication Fails)
-        Provider::Deepseek => err(p, 401, &format!("Authentication Fails, Your api key: {} is invalid", mask(key)), "authentication_error", Some("invalid_request_error")),
+        // DeepSeek shows four stars and the key's last four characters ("****d569"):
+        // https://github.com/szczyglis-dev/py-gpt/issues/112 , https://github.com/continuedev/continue/issues/11820
+        Provider::Deepseek => err(p, 401, &format!("Authentication Fails, Your api key: ****{} is invalid", tail(key, 4)), "authentication_error", Some("invalid_request_error")),
         // https://openrouter.ai/docs/api-reference/errors (401: invalid credentials)
         Provider::Openrouter if missing => err(p, 401, "No auth credentials found", "", None),
         Provider::Openrouter => err(p, 401, "User not found.", "", None),
-        // xAI answers a bad key with 400 "Client specified an invalid argument".
-        Provider::Xai => err(p, 400, &format!("Incorrect API key provided: {}. You can obtain an API key from https://console.x.ai.", mask(key)), "Client specified an invalid argument", None),
+        // xAI answers a bad key with 400 "Client specified an invalid argument" (docs.x.ai
+        // debugging: "400 … An incorrect API key is supplied") and masks it to its first and
+        // last two characters: https://github.com/hotovo/aider-desk/issues/653 ("sk***gA"),
+        // https://github.com/continuedev/continue/issues/10778 ("na***ys").
+        Provider::Xai => err(p, 400, &format!("Incorrect API key provided: {}***{}. You can obtain an API key from https://console.x.ai.", head(key, 2), tail(key, 2)), "Client specified an invalid argument", None),
         _ => err(p, 401, "Unauthorized", "invalid_request_error", None),
     }
 }
@@ -201,6 +288,18 @@ pub fn answer(scenario: &str, cx: &Ctx) -> Option<Reply> {
             ),
             Provider::AzureOpenai => err(p, 404, "Resource not found", "404", None),
             Provider::Ollama => Reply::json(404, json!("404 page not found")),
+            // https://github.com/PromtEngineer/Verbi/issues/12 ,
+            // https://github.com/ChatGPTNextWeb/NextChat/issues/4599 (quoted bodies).
+            Provider::Groq => err(
+                p,
+                404,
+                &format!(
+                    "Unknown request URL: {} {}. Please check the URL for typos, or see the docs at https://console.groq.com/docs/",
+                    cx.method, cx.path
+                ),
+                "invalid_request_error",
+                Some("unknown_url"),
+            ),
             _ => err(p, 404, "Not Found", "invalid_request_error", None),
         });
     }
@@ -241,6 +340,25 @@ fn answer_error(scenario: &str, p: Provider, cx: &Ctx, model: &str) -> Option<Re
         (Openai, "quota" | "insufficient_quota") => err(p, 429, "You exceeded your current quota, please check your plan and billing details. For more information on this error, read the docs: https://platform.openai.com/docs/guides/error-codes/api-errors.", "insufficient_quota", Some("insufficient_quota")),
         (Openai, "overloaded") => err(p, 503, "The engine is currently overloaded, please try again later.", "server_error", None),
         (Openai, "server_error") => err(p, 500, "The server had an error while processing your request. Sorry about that!", "server_error", None),
+        // Reasoning models refuse max_tokens: https://github.com/griptape-ai/ComfyUI-Griptape/issues/312 ,
+        // https://github.com/ITSpecialist111/ai_automation_suggester/issues/38 (quoted bodies).
+        (Openai, "unsupported_parameter") => Reply::json(400, json!({"error": {"message": "Unsupported parameter: 'max_tokens' is not supported with this model. Use 'max_completion_tokens' instead.", "type": "invalid_request_error", "param": "max_tokens", "code": "unsupported_parameter"}})),
+        // The spelling "preceeding" and `param` naming the tool message are OpenAI's:
+        // https://github.com/smarter-sh/smarter/issues/264 , https://github.com/miurla/morphic/issues/136
+        // A 200 that stopped at the output-token limit: finish_reason "length"
+        // (https://platform.openai.com/docs/api-reference/chat/object); the parse helpers then
+        // raise LengthFinishReasonError (https://github.com/openai/openai-python/pull/1701 ,
+        // https://github.com/wzf2000/MACRec/issues/2 , usage with completion_tokens at the cap).
+        (Openai, "length") if cx.route == Route::Chat => {
+            let mut body = completion(model, "{\"title\": \"Weekly plan\", \"points\": [\"shop\", \"co");
+            body["choices"][0]["finish_reason"] = json!("length");
+            body["usage"] = json!({"prompt_tokens": 8, "completion_tokens": 16, "total_tokens": 24});
+            Reply::ok(body).outcome(Outcome::Truncated)
+        }
+        (Openai, "tool_message_order") => {
+            let at = cx.body["messages"].as_array().and_then(|m| m.iter().position(|m| m["role"] == "tool")).unwrap_or(1);
+            Reply::json(400, json!({"error": {"message": "Invalid parameter: messages with role 'tool' must be a response to a preceeding message with 'tool_calls'.", "type": "invalid_request_error", "param": format!("messages.[{at}].role"), "code": null}}))
+        }
 
         // --- Azure OpenAI: https://learn.microsoft.com/azure/ai-foundry/openai/reference
         (AzureOpenai, "permission") => err(p, 403, "Public access is disabled. Please configure private endpoint.", "403", None),
@@ -257,7 +375,35 @@ fn answer_error(scenario: &str, p: Provider, cx: &Ctx, model: &str) -> Option<Re
         (Groq, "permission") => err(p, 403, "Forbidden", "permissions_error", None),
         (Groq, "model_not_found") => err(p, 404, &format!("The model `{model}` does not exist or you do not have access to it."), "invalid_request_error", Some("model_not_found")),
         (Groq, "bad_request") => err(p, 400, "'messages' : property 'messages' is missing", "invalid_request_error", None),
-        (Groq, "context_length") => err(p, 400, "Please reduce the length of the messages or completion.", "invalid_request_error", Some("context_length_exceeded")),
+        // param "messages": https://github.com/ScrapeGraphAI/Scrapegraph-ai/issues/411 ,
+        // https://github.com/thepersonalaicompany/amurex-backend/issues/51 (quoted bodies).
+        (Groq, "context_length") => Reply::json(400, json!({"error": {"message": "Please reduce the length of the messages or completion.", "type": "invalid_request_error", "param": "messages", "code": "context_length_exceeded"}})),
+        // One request larger than the whole TPM budget is a 413, not a 429:
+        // https://github.com/assafelovic/gpt-researcher/issues/985 ,
+        // https://github.com/HunorLaczko/ha-groq-cloud-api/issues/27 (quoted bodies).
+        (Groq, "tpm_request_too_large") => Reply::json(413, json!({"error": {"message": format!("Request too large for model `{model}` in organization `org_errdexmock` service tier `on_demand` on tokens per minute (TPM): Limit 6000, Requested 14810, please reduce your message size and try again. Need more tokens? Upgrade to Dev Tier today at https://console.groq.com/settings/billing"), "type": "tokens", "code": "rate_limit_exceeded"}})),
+        // https://github.com/thepersonalaicompany/amurex-backend/issues/38 ,
+        // https://github.com/build-with-groq/g1/pull/23 (bodies with failed_generation).
+        (Groq, "json_validate_failed") => Reply::json(400, json!({"error": {"message": "Failed to generate JSON. Please adjust your prompt. See 'failed_generation' for more details.", "type": "invalid_request_error", "code": "json_validate_failed", "failed_generation": "```json\n{\n  \"title\": \"Weekly plan\",\n  \"steps\": [\"shop\", \"cook\""}})),
+        // https://github.com/groq/groq-typescript/issues/28 ,
+        // https://github.com/langchain-ai/langchain/pull/31440 (bodies with failed_generation).
+        (Groq, "tool_use_failed") => Reply::json(400, json!({"error": {"message": "Failed to call a function. Please adjust your prompt. See 'failed_generation' for more details.", "type": "invalid_request_error", "code": "tool_use_failed", "failed_generation": "<function=get_weather>{\"city\": \"Paris\"}</function>"}})),
+        // Groq validates messages strictly: https://github.com/odysseus-dev/odysseus/issues/200 ,
+        // https://github.com/ServiceStack/llms/issues/17 , https://github.com/run-llama/llama_index/issues/14701 .
+        (Groq, "property_unsupported") => err(p, 400, "'messages.1' : for 'role:user' the following must be satisfied[('messages.1' : property 'metadata' is unsupported)]", "invalid_request_error", None),
+        // https://github.com/crewAIInc/crewAI/issues/783 ,
+        // https://github.com/NVIDIA-NeMo/Guardrails/issues/563 (quoted bodies).
+        (Groq, "organization_restricted") => err(p, 400, "Organization has been restricted. Please reach out to support if you believe this was in error.", "invalid_request_error", Some("organization_restricted")),
+        // Cloudflare's block page in front of api.groq.com, served as HTML with 403:
+        // https://github.com/run-llama/llama_index/issues/16796 ,
+        // https://github.com/lobehub/lobehub/issues/2143 . Abridged to its telling lines and
+        // kept on one line, so that Python's traceback ends with the class and the page.
+        (Groq, "cloudflare_blocked") => Reply {
+            status: 403,
+            headers: Vec::new(),
+            body: Body::Text("text/html; charset=UTF-8", "<!DOCTYPE html><html lang=\"en-US\"><head><title>Attention Required! | Cloudflare</title></head><body><div id=\"cf-wrapper\"><div id=\"cf-error-details\" class=\"cf-error-details-wrapper\"><h1 data-translate=\"block_headline\">Sorry, you have been blocked</h1><h2 class=\"cf-subheadline\"><span data-translate=\"unable_to_access\">You are unable to access</span> groq.com</h2></div><span class=\"cf-footer-item\">Cloudflare Ray ID: <strong>8d2c0f5e7a9b4e77</strong></span></div></body></html>".into()),
+            outcome: Outcome::Error,
+        },
         (Groq, "too_large") => err(p, 413, "Request Entity Too Large", "invalid_request_error", Some("request_too_large")),
         (Groq, "unprocessable") => err(p, 422, "Unprocessable Entity", "invalid_request_error", None),
         // https://tessl.io/registry/skills/github/jeremylongshore/claude-code-plugins-plus-skills/groq-common-errors
@@ -269,12 +415,18 @@ fn answer_error(scenario: &str, p: Provider, cx: &Ctx, model: &str) -> Option<Re
         // --- Fireworks: https://docs.fireworks.ai/guides/inference-error-codes (statuses;
         // messages and codes other than PRECONDITION_FAILED are assumptions, sdk-facts §5.5)
         (Fireworks, "permission") => err(p, 403, "Forbidden", "error", Some("PERMISSION_DENIED")),
-        (Fireworks, "model_not_found") => err(p, 404, "Model not found, inaccessible, and/or not deployed", "error", Some("NOT_FOUND")),
+        // param "model": https://github.com/warpdotdev/warp/issues/15107 (quoted body).
+        (Fireworks, "model_not_found") => Reply::json(404, json!({"error": {"message": "Model not found, inaccessible, and/or not deployed", "param": "model", "code": "NOT_FOUND", "type": "error"}, "request_id": "00000000-0000-4000-8000-e77de0mock00"})),
+        // Fireworks' other envelope {"error": {"object", "type", "code", "message"}}
+        // (https://github.com/vercel/ai/releases/tag/@ai-sdk%2Ffireworks@1.0.51); the 429 text
+        // as reported for Fireworks in https://github.com/vybestack/llxprt-code/issues/144 .
+        (Fireworks, "first_token_deadline") => Reply::json(429, json!({"error": {"object": "error", "type": "invalid_request_error", "code": "too_many_requests", "message": "Request didn't generate first token before the given deadline, the service is overloaded"}})),
         // https://github.com/earendil-works/pi/issues/5352 (a 400 in another envelope)
         (Fireworks, "bad_request") => Reply::json(400, json!({"error": {"type": "invalid_request_error", "message": "Invalid request: 'messages' must contain at least one message"}, "type": "error"})),
         (Fireworks, "context_length") => err(p, 400, "The prompt is too long: 140000, model maximum context length: 131072", "error", Some("INVALID_ARGUMENT")),
         (Fireworks, "too_large") => err(p, 413, "Request payload too large", "error", Some("INVALID_ARGUMENT")),
-        (Fireworks, "rate_limit") => rate_headers(err(p, 429, "Request rate limit exceeded, please try again later", "error", Some("RESOURCE_EXHAUSTED")), p),
+        // The serverless usage-limit body, flat: https://github.com/GordeyZuev/LEAP/issues/6
+        (Fireworks, "rate_limit") => rate_headers(Reply::json(429, json!({"error": "Too Many Requests", "message": "You have exceeded your usage limits. Please try again later or contact Fireworks to explore dedicated capacity."})), p),
         // https://github.com/pollinations/pollinations/issues/12136 (412, real)
         (Fireworks, "quota") => err(p, 412, "Account errdex-mock is suspended, possibly due to reaching the monthly spending limit or failure to pay past invoices. Please go to https://fireworks.ai/account/billing to resolve the issue.", "error", Some("PRECONDITION_FAILED")),
         (Fireworks, "overloaded") => err(p, 503, "Service unavailable: the model is overloaded, please try again later", "error", Some("UNAVAILABLE")),
@@ -285,18 +437,30 @@ fn answer_error(scenario: &str, p: Provider, cx: &Ctx, model: &str) -> Option<Re
         (Together, "model_not_found") => err(p, 404, &format!("Unable to access model {model}. Please visit https://api.together.ai/models to view the list of supported models."), "invalid_request_error", Some("model_not_available")),
         (Together, "bad_request") => err(p, 400, "Input validation error: `temperature` must be strictly positive", "invalid_request_error", None),
         (Together, "context_length") => err(p, 400, "Input validation error: `inputs` tokens + `max_new_tokens` must be <= 8193. Given: 8000 `inputs` tokens and 512 `max_new_tokens`", "invalid_request_error", None),
-        (Together, "rate_limit") => rate_headers(err(p, 429, "You are on tier Free, which offers 1 queries and 6000 tokens per minute. Please try again later.", "rate_limit", None), p),
+        // https://github.com/togethercomputer/MoA/issues/27 (quoted body; type credit_limit).
+        (Together, "rate_limit") => rate_headers(err(p, 429, "You have been rate limited. Your rate limit is 60 queries per minute. Please navigate to https://api.together.xyz/settings/billing to upgrade to a paid plan.", "credit_limit", None), p),
+        // https://github.com/HeyPuter/puter/issues/3168 (quoted bodies, with a top-level id).
+        (Together, "non_serverless_model") => Reply::json(400, json!({"id": "o9ErrdexMock-2kFHot-a023f60e9b77ff7e", "error": {"message": format!("Unable to access non-serverless model {model}. Please visit https://api.together.ai/models/{model} to create and start a new dedicated endpoint for the model."), "type": "invalid_request_error", "param": null, "code": "model_not_available"}})),
         (Together, "quota") => err(p, 402, "Credit limit exceeded. Please navigate to https://api.together.xyz/settings/billing to add credit or upgrade your plan.", "invalid_request_error", Some("credit_limit")),
         (Together, "overloaded") => err(p, 503, "The server is overloaded or not ready yet.", "server_error", None),
         (Together, "server_error") => err(p, 500, "Internal server error", "server_error", None),
 
         // --- Mistral: https://docs.mistral.ai/resources/error-glossary
         (Mistral, "permission") => err(p, 403, "Forbidden", "invalid_request_error", None),
-        (Mistral, "model_not_found") => err(p, 400, &format!("Invalid model: {model}"), "invalid_request_error", Some("1500")),
+        // type invalid_model, code 1500: https://github.com/mistralai/mistral-vibe/issues/617 ,
+        // https://github.com/lfnovo/open-notebook/issues/441 (quoted bodies).
+        (Mistral, "model_not_found") => err(p, 400, &format!("Invalid model: {model}"), "invalid_model", Some("1500")),
         (Mistral, "bad_request") => err(p, 400, "Invalid request", "invalid_request_error", None),
-        (Mistral, "context_length") => err(p, 400, "Prompt contains 140000 tokens and 0 draft tokens, too large for model with 131072 maximum context length", "invalid_request_error", Some("3051")),
-        // FastAPI-style validation body the SDK types as HTTPValidationError.
-        (Mistral, "unprocessable") => Reply::json(422, json!({"detail": [{"type": "missing", "loc": ["body", "messages"], "msg": "Field required", "input": {}}]})),
+        // https://github.com/datapizza-labs/datapizza-ai/issues/98 (mistralai SDKError, quoted body),
+        // https://github.com/BerriAI/litellm/issues/17761
+        (Mistral, "message_order") => err(p, 400, "Unexpected role 'user' after role 'tool'", "invalid_request_message_order", Some("3230")),
+        // type invalid_request_invalid_args, code 3051, as a mistralai SDKError quoted in public
+        // code (searched: "too large for model with"); https://portkey.ai/error-library/context-length-exceeded-error-13710000
+        (Mistral, "context_length") => err(p, 400, "Prompt contains 140000 tokens and 0 draft tokens, too large for model with 131072 maximum context length", "invalid_request_invalid_args", Some("3051")),
+        // A field the API does not accept, FastAPI-style detail inside Mistral's envelope:
+        // https://github.com/editor-code-assistant/eca/issues/231 (max_completion_tokens),
+        // https://github.com/crewAIInc/crewAI/issues/60 . The SDK types 422 as HTTPValidationError.
+        (Mistral, "unprocessable") => Reply::json(422, json!({"object": "error", "message": {"detail": [{"type": "extra_forbidden", "loc": ["body", "max_completion_tokens"], "msg": "Extra inputs are not permitted", "input": 256}]}, "type": "invalid_request_error", "param": null, "code": null})),
         (Mistral, "rate_limit") => rate_headers(err(p, 429, "Requests rate limit exceeded", "rate_limit_error", Some("1300")), p),
         (Mistral, "overloaded") => err(p, 429, "Service tier capacity exceeded for this model.", "service_tier_capacity_exceeded", Some("3505")),
         (Mistral, "server_error") => err(p, 500, "Internal server error", "server_error", None),
@@ -314,17 +478,48 @@ fn answer_error(scenario: &str, p: Provider, cx: &Ctx, model: &str) -> Option<Re
         // --- OpenRouter: https://openrouter.ai/docs/api-reference/errors
         (Openrouter, "bad_request") => err(p, 400, "Input required: specify \"prompt\" or \"messages\"", "", None),
         (Openrouter, "model_not_found") => err(p, 400, &format!("{model} is not a valid model ID"), "", None),
+        // https://github.com/Gitlawb/openclaude/issues/43 , https://github.com/Alishahryar1/free-claude-code/issues/772
         (Openrouter, "quota") => err(p, 402, "Insufficient credits. This account never purchased credits. Make sure your key is on the correct account or org, and if so, purchase more at https://openrouter.ai/settings/credits", "", None),
+        // The balance is checked against max_tokens before routing; metadata.provider_name null:
+        // https://github.com/Gitlawb/openclaude/issues/1125 , https://github.com/babikov/doka-site/issues/7
+        (Openrouter, "more_credits") => Reply::json(402, json!({"error": {"message": "This request requires more credits, or fewer max_tokens. You requested up to 65536 tokens, but can only afford 3395. To increase, visit https://openrouter.ai/settings/credits and upgrade to a paid account", "code": 402, "metadata": {"provider_name": null}}, "user_id": OPENROUTER_USER})),
         (Openrouter, "context_length") => err(p, 400, "This endpoint's maximum context length is 131072 tokens. However, you requested about 140000 tokens (139000 of text input, 1000 in the output). Please reduce the length of either one, or use the \"middle-out\" transform to compress your prompt automatically.", "", None),
-        (Openrouter, "rate_limit") => rate_headers(err(p, 429, &format!("{model} is temporarily rate-limited upstream. Please retry shortly, or add your own key to accumulate your rate limits: https://openrouter.ai/settings/integrations"), "", None), p),
+        // An upstream 429 is relayed as "Provider returned error" with the upstream's text in
+        // metadata.raw: https://github.com/open-webui/computer/issues/293 (quoted body).
+        (Openrouter, "rate_limit") => rate_headers(Reply::json(429, json!({"error": {"message": "Provider returned error", "code": 429, "metadata": {"raw": format!("{model} is temporarily rate-limited upstream. Please retry shortly, or add your own key to accumulate your rate limits: https://openrouter.ai/settings/integrations"), "provider_name": "Chutes"}}, "user_id": OPENROUTER_USER})), p),
+        // OpenRouter's own daily cap on :free models (50 a day without credits), the reset time
+        // in metadata.headers: https://github.com/Gitlawb/openclaude/issues/936 ,
+        // https://github.com/cline/cline/issues/5301
+        (Openrouter, "free_models_per_day") => Reply::json(429, json!({"error": {"message": "Rate limit exceeded: free-models-per-day. Add 10 credits to unlock 1000 free model requests per day", "code": 429, "metadata": {"headers": {"X-RateLimit-Limit": "50", "X-RateLimit-Remaining": "0", "X-RateLimit-Reset": "1764028800000"}, "provider_name": null}}, "user_id": OPENROUTER_USER})),
+        // An upstream 400 relayed with the provider's own body in metadata.raw:
+        // https://github.com/reVrost/go-openrouter/pull/21 (an OpenAI json_object 400),
+        // https://github.com/diegosouzapw/OmniRoute/issues/3044
+        (Openrouter, "provider_error") => Reply::json(400, json!({"error": {"message": "Provider returned error", "code": 400, "metadata": {"raw": "{\n  \"error\": {\n    \"message\": \"Response input messages must contain the word 'json' in some form to use 'text.format' of type 'json_object'.\",\n    \"type\": \"invalid_request_error\",\n    \"param\": \"input\",\n    \"code\": null\n  }\n}", "provider_name": "OpenAI"}}, "user_id": OPENROUTER_USER})),
+        // 404 when no provider endpoint serves the model (or none is left after the account's
+        // privacy settings): https://github.com/chatboxai/chatbox/issues/2743 ,
+        // https://github.com/vyancharuk/nodejs-api-boilerplate/issues/16
+        (Openrouter, "no_endpoints") => err(p, 404, &format!("No endpoints found for {model}."), "", None),
         (Openrouter, "overloaded" | "no_provider") => err(p, 503, &format!("No endpoints found for {model}."), "", None),
         (Openrouter, "server_error") => err(p, 502, "Provider returned error", "", None),
 
-        // --- xAI: https://docs.x.ai/docs/key-information/debugging
-        (Xai, "permission") => err(p, 403, "Your newly created team doesn't have any credits yet. You can purchase credits on https://console.x.ai.", "The caller does not have permission to execute the specified operation", None),
-        (Xai, "model_not_found") => err(p, 404, &format!("The model {model} does not exist or your team does not have access to it."), "Some requested entity was not found", None),
-        (Xai, "bad_request" | "context_length") => err(p, 400, "This model's maximum prompt length is 256000 but the request contains 300000 tokens.", "Client specified an invalid argument", None),
-        (Xai, "rate_limit") => rate_headers(err(p, 429, "Too many requests", "Too many requests", None), p),
+        // --- xAI: https://docs.x.ai/docs/key-information/debugging ; `code` is the gRPC status
+        // text, `error` the message; messages that name the team give its UUID.
+        // 403 for a team without credits, with this code, as quoted in public fixtures of the
+        // body ("Your newly created team doesn't have any credits or licenses yet.").
+        (Xai, "permission") => err(p, 403, &format!("Your newly created team doesn't have any credits or licenses yet. You can purchase those on https://console.x.ai/team/{XAI_TEAM}."), "The caller does not have permission to execute the specified operation", None),
+        // https://github.com/yihong0618/bilingual_book_maker/issues/464 (quoted body)
+        (Xai, "model_not_found") => err(p, 404, &format!("The model {model} does not exist or your team {XAI_TEAM} does not have access to it. Please ensure you're using the correct API key. If you believe this is a mistake, please contact support and quote your team ID and the model name."), "Some requested entity was not found", None),
+        // https://github.com/nocmt/LLMSearchPlus/issues/2 (quoted body)
+        (Xai, "bad_request") => err(p, 400, "The model expects a single `text` element per message.", "Client specified an invalid argument", None),
+        // https://github.com/cline/cline/issues/3120 ("This model's maximum prompt length is 131072 but the request contains 136973 tokens.")
+        (Xai, "context_length") => err(p, 400, "This model's maximum prompt length is 256000 but the request contains 300000 tokens.", "Client specified an invalid argument", None),
+        // https://github.com/cline/cline/issues/4826 (the message); the code of xAI's 429s, as
+        // quoted with the spending-limit body below.
+        (Xai, "rate_limit") => rate_headers(err(p, 429, &format!("Too many tokens for team {XAI_TEAM} and model {model}. Your team's rate limit is — Tokens per Minute (actual/limit): 65605/16000. You can view your team rate limits at https://console.x.ai."), "Some resource has been exhausted", None), p),
+        // https://github.com/continuedev/continue/issues/10373 , /10740 (the message); the code
+        // as in public fixtures of the same body (a LiteLLM `XaiException - {"code":"Some
+        // resource has been exhausted","error":"Your team … has either used all available …"}`).
+        (Xai, "quota") => err(p, 429, &format!("Your team {XAI_TEAM} has either used all available credits or reached its monthly spending limit. To continue making API requests, please purchase more credits or raise your spending limit."), "Some resource has been exhausted", None),
         (Xai, "server_error") => err(p, 500, "Internal error", "Internal error", None),
         (Xai, "overloaded") => err(p, 503, "Service temporarily unavailable. The model is at capacity.", "The service is currently unavailable", None),
 
@@ -333,6 +528,8 @@ fn answer_error(scenario: &str, p: Provider, cx: &Ctx, model: &str) -> Option<Re
         (Ollama, "model_not_found") => err(p, 404, &format!("model \"{model}\" not found, try pulling it first"), "not_found_error", None),
         (Ollama, "bad_request") => err(p, 400, "invalid message format", "invalid_request_error", None),
         (Ollama, "server_error") => err(p, 500, "llama runner process has terminated: exit status 2", "api_error", None),
+        // https://github.com/FoundationAgents/OpenManus/issues/220 (400 through /v1, type api_error).
+        (Ollama, "tools_unsupported") => err(p, 400, &format!("{} does not support tools", super::ollama::registry_name(model)), "api_error", None),
         (Ollama, "overloaded") => err(p, 503, "server busy, please try again.  maximum pending requests exceeded", "api_error", None),
 
         _ => return None,
