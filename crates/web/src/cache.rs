@@ -90,18 +90,7 @@ impl Cached {
             brotli::BrotliCompress(&mut &body[..], &mut out, &params).expect("writing to memory");
             out
         };
-        let etag = |suffix: &str| {
-            HeaderValue::from_str(&format!("\"{tag}{suffix}\"")).expect("hex is a valid header")
-        };
-        Cached {
-            content_type: HeaderValue::from_static(content_type),
-            cache_control: HeaderValue::from_static(cache_control),
-            etags: [etag(""), etag("-gz"), etag("-br")],
-            tag,
-            identity: Bytes::from(body),
-            gzip: Bytes::from(gzip),
-            brotli: Bytes::from(brotli),
-        }
+        Cached::from_parts(content_type, cache_control, tag, body, gzip, brotli)
     }
 
     /// The short content hash (for asset URLs).
