@@ -404,6 +404,47 @@ pub(crate) const SDK_PATHS: &[SdkPath] = &[
     },
 ];
 
+/// HTTP reason phrases (RFC 9110 §15) of the statuses errdex has entries for.
+const REASON_PHRASES: &[(&str, u16)] = &[
+    ("bad request", 400),
+    ("unauthorized", 401),
+    ("payment required", 402),
+    ("forbidden", 403),
+    ("not found", 404),
+    ("request timeout", 408),
+    ("payload too large", 413),
+    ("request entity too large", 413),
+    ("unprocessable entity", 422),
+    ("unprocessable content", 422),
+    ("too many requests", 429),
+    ("internal server error", 500),
+    ("bad gateway", 502),
+    ("service unavailable", 503),
+    ("gateway timeout", 504),
+];
+
+/// The status of an exception line `Class[ [CODE]]: <reason phrase>` whose class ends at
+/// `class_end`, when the message is nothing but the phrase.
+fn reason_phrase_status(text: &str, class_end: usize) -> Option<Found<u16>> {
+    let rest = &text[class_end..];
+    let line = &rest[..rest.find('\n').unwrap_or(rest.len())];
+    let after_code = match line.strip_prefix(" [") {
+        Some(r) => &r[r.find(']')? + 1..],
+        None => line,
+    };
+    let message = after_code.strip_prefix(':')?;
+    let phrase = message.trim().trim_end_matches('.');
+    let status = REASON_PHRASES
+        .iter()
+        .find(|(p, _)| phrase.eq_ignore_ascii_case(p))?
+        .1;
+    let start = class_end
+        + (line.len() - after_code.len())
+        + 1
+        + (message.len() - message.trim_start().len());
+    Some(Found::new(status, start, start + phrase.len()))
+}
+
 /// Extracts every fact from `text` (already normalised and redacted). `search` is `text`
 /// with `\` read as `/` (same length), for path matching.
 pub(crate) fn extract(text: &str, search: &str, g: &Gated) -> Extracted {
@@ -443,6 +484,19 @@ pub(crate) fn extract(text: &str, search: &str, g: &Gated) -> Extracted {
                 .contains(&n)
                 .then(|| Found::new(n, at + m.start(), at + m.end()))
         })
+    {
+        if !x.statuses.iter().any(|s| s.value == found.value) {
+            x.statuses.push(found);
+        }
+    }
+    // A raised exception whose whole message is a reason phrase carries that status: the
+    // Vercel AI SDK's `APICallError` takes `response.statusText` as its message when the
+    // body does not parse (@ai-sdk/provider-utils, createJsonErrorResponseHandler), and so
+    // do fetch wrappers that throw `new Error(res.statusText)`.
+    for found in x
+        .chain
+        .iter()
+        .filter_map(|e| reason_phrase_status(text, e.end))
     {
         if !x.statuses.iter().any(|s| s.value == found.value) {
             x.statuses.push(found);
@@ -751,6 +805,22 @@ mod tests {
                 .status,
             None
         );
+    }
+
+    #[test]
+    fn a_message_that_is_only_a_reason_phrase_is_its_status() {
+        let text = "APICallError [AI_APICallError]: Unauthorized\n    at postToApi (x.mjs:1:1)";
+        let x = ex(text);
+        let s = x.status.expect("status");
+        assert_eq!(s.value, 401);
+        assert_eq!(&text[s.start..s.end], "Unauthorized");
+        assert_eq!(
+            ex("FetchError: Too Many Requests").status.map(|s| s.value),
+            Some(429)
+        );
+        // A phrase inside a longer message is prose, not a status.
+        assert_eq!(ex("ValueError: Not found in cache, retrying").status, None);
+        assert_eq!(ex("Unauthorized").status, None);
     }
 
     #[test]
