@@ -205,6 +205,14 @@ impl Diagnoser {
                     texts.push(literal.replace('\\', "/"));
                     patterns.push(Pattern::Literal { entry: at });
                 }
+                // Text copied from a rendered page (a GitHub issue, a chat, a terminal
+                // Markdown view) has lost the backticks of the API's inline code
+                // (`tool_use` → tool_use): the literal matches without them too.
+                let bare = literal.replace('`', "");
+                if literal.contains('`') && bare.len() >= 3 {
+                    texts.push(bare.replace('\\', "/"));
+                    patterns.push(Pattern::Literal { entry: at });
+                }
             }
             for source in &entry.signals.regexes {
                 // `check` compiled every regex; one that still fails is skipped, not fatal.
