@@ -240,7 +240,12 @@ async fn handle(
     };
     let success_like = matches!(
         answered.as_str(),
-        "ok" | "slow" | "stream_error" | "stream_cut" | "malformed" | "content_filter"
+        "ok" | "slow"
+            | "stream_error"
+            | "stream_cut"
+            | "stream_truncated"
+            | "malformed"
+            | "content_filter"
     );
     let reply = if success_like && cx.route != Route::Unknown {
         // Keys are judged as the real API judges them, before anything else.

@@ -1146,3 +1146,31 @@ async fn ollama_pull_succeeds_or_reports_a_missing_manifest() {
         "pull model manifest: file does not exist"
     );
 }
+
+#[tokio::test]
+async fn google_stream_truncated_ends_cleanly_inside_an_event() {
+    let state = MockState::new();
+    let a = call(
+        &state,
+        "POST",
+        "/google/stream_truncated/v1beta/models/gemini-2.5-flash:streamGenerateContent?alt=sse",
+        Some(("x-goog-api-key", mock_key(Provider::Google))),
+        json!({"contents": [{"role": "user", "parts": [{"text": "Hi"}]}]}),
+    )
+    .await;
+    assert_eq!(a.status, 200);
+    assert!(a
+        .header("content-type")
+        .unwrap()
+        .starts_with("text/event-stream"));
+    // The first event is whole, the second stops half-way: no closing blank line.
+    assert!(a.text.starts_with("data: {"), "{}", a.text);
+    assert!(a.text.contains("\n\ndata: {"), "{}", a.text);
+    assert!(!a.text.ends_with("\n\n"), "{}", a.text);
+    assert!(!a.text.contains("STOP"), "{}", a.text);
+    let log = state.requests();
+    let last = log.last().unwrap();
+    assert_eq!(last.outcome, Outcome::StreamCut);
+    assert!(last.completed, "the body ended normally");
+    assert!(!last.succeeded());
+}

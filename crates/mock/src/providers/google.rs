@@ -23,6 +23,10 @@ pub const SUB_SCENARIOS: &[(&str, &str)] = &[
         "response_blocked",
         "200 whose only candidate stopped with finishReason BLOCKLIST and no content",
     ),
+    (
+        "stream_truncated",
+        "200 stream whose body ends cleanly in the middle of an SSE event",
+    ),
 ];
 
 /// `(route, model from the path, streaming)`.
@@ -165,6 +169,19 @@ pub fn answer(scenario: &str, cx: &Ctx) -> Option<Reply> {
             "modelVersion": model,
         })).outcome(Outcome::ContentFilter),
         "stream_cut" if cx.route == Route::Generate => Reply::sse(chunks(model)).cut_after(1),
+        // The response ends normally (no reset) a third of the way into the last event, as when a
+        // proxy or the server closes a stream early: @google/genai's processStreamResponse
+        // then throws "Incomplete JSON segment at the end" (dist/node/index.cjs), as in
+        // https://github.com/googleapis/js-genai/issues/1342 and
+        // https://github.com/BerriAI/litellm/issues/15893 .
+        "stream_truncated" if cx.route == Route::Generate => {
+            let mut c = chunks(model);
+            if let Some(last) = c.last_mut() {
+                let keep = last.len() / 3;
+                last.truncate(keep);
+            }
+            Reply::sse(c).outcome(Outcome::StreamCut)
+        }
         "stream_error" if cx.route == Route::Generate => {
             let mut c = chunks(model);
             c.truncate(1);
