@@ -1174,3 +1174,22 @@ async fn google_stream_truncated_ends_cleanly_inside_an_event() {
     assert!(last.completed, "the body ended normally");
     assert!(!last.succeeded());
 }
+
+#[tokio::test]
+async fn anthropic_context_window_413_is_an_invalid_request_error() {
+    let state = MockState::new();
+    let a = call(
+        &state,
+        "POST",
+        "/anthropic/context_window_413/v1/messages",
+        Some(("x-api-key", mock_key(Provider::Anthropic))),
+        anthropic_body(),
+    )
+    .await;
+    assert_eq!(a.status, 413);
+    assert_eq!(a.json()["error"]["type"], "invalid_request_error");
+    assert_eq!(
+        a.json()["error"]["message"],
+        "Request size exceeds model context window"
+    );
+}

@@ -36,6 +36,10 @@ pub const SUB_SCENARIOS: &[(&str, &str)] = &[
         "400: temperature and top_p cannot both be specified",
     ),
     ("image_too_large", "400: a base64 image over 5 MB"),
+    (
+        "context_window_413",
+        "413 invalid_request_error: Request size exceeds model context window",
+    ),
 ];
 
 /// Requests above this are refused with 413 by the real API (32 MB for Messages).
@@ -108,6 +112,13 @@ pub fn answer(scenario: &str, cx: &Ctx) -> Option<Reply> {
             400,
             "invalid_request_error",
             "prompt is too long: 208310 tokens > 200000 maximum",
+        ),
+        // The context-window refusal some requests get as a 413, body as quoted in
+        // https://github.com/anthropics/claude-code/issues/6380 and /6368.
+        "context_window_413" => error(
+            413,
+            "invalid_request_error",
+            "Request size exceeds model context window",
         ),
         // Sent by the edge before the API: errors page, "request_too_large".
         "too_large" => error(
