@@ -1193,3 +1193,22 @@ async fn anthropic_context_window_413_is_an_invalid_request_error() {
         "Request size exceeds model context window"
     );
 }
+
+#[tokio::test]
+async fn openrouter_key_limit_is_a_403_naming_the_keys_page() {
+    let state = MockState::new();
+    let a = call(
+        &state,
+        "POST",
+        "/openrouter/key_limit/api/v1/chat/completions",
+        bearer(Provider::Openrouter),
+        chat_body(),
+    )
+    .await;
+    assert_eq!(a.status, 403);
+    assert_eq!(a.json()["error"]["code"], 403);
+    assert_eq!(
+        a.json()["error"]["message"],
+        "Key limit exceeded (monthly limit). Manage it using https://openrouter.ai/settings/keys"
+    );
+}

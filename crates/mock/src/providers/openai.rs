@@ -94,6 +94,10 @@ pub fn sub_scenarios(p: Provider) -> &'static [(&'static str, &'static str)] {
                 "provider_error",
                 "400 Provider returned error: the upstream provider rejected the request",
             ),
+            (
+                "key_limit",
+                "403: the key's own credit limit is used up (Key limit exceeded)",
+            ),
         ],
         Provider::Mistral => &[(
             "message_order",
@@ -499,6 +503,10 @@ fn answer_error(scenario: &str, p: Provider, cx: &Ctx, model: &str) -> Option<Re
         // privacy settings): https://github.com/chatboxai/chatbox/issues/2743 ,
         // https://github.com/vyancharuk/nodejs-api-boilerplate/issues/16
         (Openrouter, "no_endpoints") => err(p, 404, &format!("No endpoints found for {model}."), "", None),
+        // A key whose own credit limit is spent (https://openrouter.ai/docs/api-reference/authentication):
+        // 403 with this body in https://github.com/gptme/gptme/issues/1449 ; "(total limit)" in
+        // https://github.com/MCPJam/inspector/issues/1287 .
+        (Openrouter, "key_limit") => err(p, 403, "Key limit exceeded (monthly limit). Manage it using https://openrouter.ai/settings/keys", "", None),
         (Openrouter, "overloaded" | "no_provider") => err(p, 503, &format!("No endpoints found for {model}."), "", None),
         (Openrouter, "server_error") => err(p, 502, "Provider returned error", "", None),
 
