@@ -1212,3 +1212,27 @@ async fn openrouter_key_limit_is_a_403_naming_the_keys_page() {
         "Key limit exceeded (monthly limit). Manage it using https://openrouter.ai/settings/keys"
     );
 }
+
+#[tokio::test]
+async fn cohere_v1_chat_answers_the_v1_shape_and_any_case_of_bearer() {
+    let state = MockState::new();
+    let body = json!({"message": "Hi", "model": "command-r"});
+    let upper = Some((
+        "authorization",
+        format!("BEARER {}", mock_key(Provider::Cohere)),
+    ));
+    let a = call(&state, "POST", "/cohere/ok/v1/chat", upper, body.clone()).await;
+    assert_eq!(a.status, 200, "{}", a.text);
+    assert_eq!(a.json()["text"], "Hello from errdex mock.");
+    assert!(a.json()["response_id"].is_string());
+    let a = call(
+        &state,
+        "POST",
+        "/cohere/invalid_key/v1/chat",
+        Some(("authorization", "BEARER YOUR_API_KEY".to_string())),
+        body,
+    )
+    .await;
+    assert_eq!(a.status, 401);
+    assert_eq!(a.json()["message"], "invalid api token");
+}

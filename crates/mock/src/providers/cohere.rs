@@ -29,6 +29,8 @@ fn trial_key(limit: &str) -> String {
 pub fn route(method: &str, path: &str) -> Route {
     match (method, path) {
         ("POST", "/v2/chat") => Route::CohereChat,
+        // The v1 chat of cohere < 5 (`co.chat(message=…)`), non-streamed.
+        ("POST", "/v1/chat") => Route::CohereChat,
         ("POST", "/v2/embed") => Route::CohereEmbed,
         ("GET", "/v1/models") => Route::Models,
         ("GET", p) if p.starts_with("/v1/models/") => Route::Model(p[11..].to_string()),
@@ -79,14 +81,14 @@ pub fn answer(scenario: &str, cx: &Ctx) -> Option<Reply> {
         "server_error" => err(500, "internal server error, this has been reported to our developers. id e77de000-0000-4000-8000-000000000500"),
         "malformed" => Reply::malformed(),
         // A v2 chat that ends with finish_reason ERROR_TOXIC (docs: chat response).
-        "content_filter" if cx.route == Route::CohereChat => {
+        "content_filter" if cx.route == Route::CohereChat && !v1(cx) => {
             let mut body = chat(&model);
             body["finish_reason"] = json!("ERROR_TOXIC");
             body["message"]["content"] = json!([]);
             Reply::ok(body).outcome(Outcome::ContentFilter)
         }
-        "stream_cut" if cx.route == Route::CohereChat => Reply::sse(events()).cut_after(2),
-        "stream_error" if cx.route == Route::CohereChat => {
+        "stream_cut" if cx.route == Route::CohereChat && !v1(cx) => Reply::sse(events()).cut_after(2),
+        "stream_error" if cx.route == Route::CohereChat && !v1(cx) => {
             let mut chunks: Vec<String> = events().into_iter().take(2).collect();
             chunks.push(sse_event(Some("message-end"), &json!({"type": "message-end", "delta": {"finish_reason": "ERROR", "error": "internal server error, this has been reported to our developers"}})));
             Reply::sse(chunks).outcome(Outcome::StreamError)
@@ -129,8 +131,20 @@ fn events() -> Vec<String> {
     ]
 }
 
+fn v1(cx: &Ctx) -> bool {
+    cx.path.starts_with("/v1/")
+}
+
 fn success(cx: &Ctx, model: &str) -> Reply {
     match &cx.route {
+        // The v1 chat answer (docs.cohere.com/v1/reference/chat): `text` beside `response_id`.
+        Route::CohereChat if v1(cx) => Reply::ok(json!({
+            "response_id": "e77de000-0000-4000-8000-000000000001",
+            "text": "Hello from errdex mock.",
+            "generation_id": "e77de000-0000-4000-8000-000000000003",
+            "finish_reason": "COMPLETE",
+            "meta": {"api_version": {"version": "1"}, "billed_units": {"input_tokens": 8, "output_tokens": 6}},
+        })),
         Route::CohereChat if cx.stream => Reply::sse(events()),
         Route::CohereChat => Reply::ok(chat(model)),
         Route::CohereEmbed => Reply::ok(json!({

@@ -221,11 +221,12 @@ pub fn credential(
             .and_then(|v| v.to_str().ok())
             .map(str::to_string)
     };
+    // The scheme is case-insensitive (RFC 9110 §11.1): cohere 4.x sends `BEARER <key>`.
     let bearer = || {
         header("authorization").and_then(|v| {
-            v.strip_prefix("Bearer ")
-                .or_else(|| v.strip_prefix("bearer "))
-                .map(str::to_string)
+            v.split_once(' ')
+                .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
+                .map(|(_, key)| key.to_string())
         })
     };
     match provider {
