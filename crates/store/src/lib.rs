@@ -31,6 +31,10 @@ use std::path::{Path, PathBuf};
 use std::str::FromStr;
 use std::time::Duration;
 
+/// How long a PostgreSQL query waits for a connection (a free one from the pool, or a new
+/// one while the server is unreachable) before it fails.
+pub const PG_ACQUIRE_TIMEOUT: Duration = Duration::from_secs(1);
+
 /// The file name of the SQLite database inside the data directory.
 pub const SQLITE_FILE: &str = "errdex.sqlite3";
 
@@ -60,6 +64,70 @@ pub enum StoreError {
     Invalid(String),
     #[error("record {index}: {message}")]
     Import { index: usize, message: String },
+}
+
+/// Why the database cannot serve a request right now. The web server answers these with
+/// 503 (the request may succeed later, nothing was changed), every other error with 500.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outage {
+    /// No connection: the server is down or restarting, a connection broke, or none was
+    /// free within the pool's acquire timeout; or SQLite stayed locked past its busy
+    /// timeout.
+    Unreachable,
+    /// The database answers but refuses writes: an SQLite file opened read-only
+    /// (`?mode=ro`) or on a read-only file system, a PostgreSQL read-only transaction or
+    /// standby.
+    ReadOnly,
+    /// No room: the disk is full, or SQLite reached the `max_page_count` its URL set
+    /// (`sqlite:///path/errdex.sqlite3?max_page_count=N`).
+    Full,
+}
+
+impl StoreError {
+    /// Whether this error is the database being unavailable (or unwritable) rather than a
+    /// mistake in the request or a bug.
+    pub fn outage(&self) -> Option<Outage> {
+        match self {
+            StoreError::Unreachable(_) => Some(Outage::Unreachable),
+            StoreError::Query(e) | StoreError::Open { source: e, .. } => outage(e),
+            _ => None,
+        }
+    }
+}
+
+/// The outage an sqlx error stands for, by its kind or the database's error code.
+fn outage(e: &sqlx::Error) -> Option<Outage> {
+    use sqlx::Error as E;
+    match e {
+        E::PoolTimedOut | E::PoolClosed | E::Io(_) | E::Tls(_) | E::WorkerCrashed => {
+            Some(Outage::Unreachable)
+        }
+        E::Database(db) => {
+            if db.try_downcast_ref::<sqlx::sqlite::SqliteError>().is_some() {
+                // The extended result code; its low byte is the primary code.
+                let code: i32 = db.code()?.parse().ok()?;
+                match code & 0xff {
+                    13 => Some(Outage::Full),                     // SQLITE_FULL
+                    8 => Some(Outage::ReadOnly),                  // SQLITE_READONLY
+                    5 | 6 | 10 | 14 => Some(Outage::Unreachable), // BUSY, LOCKED, IOERR, CANTOPEN
+                    _ => None,
+                }
+            } else {
+                // PostgreSQL SQLSTATE: class 08 connection exception, 57P01–57P03 shut
+                // down or starting, 53300 too many connections, 53100 disk full, 25006
+                // read-only transaction.
+                let code = db.code()?;
+                match code.as_ref() {
+                    c if c.starts_with("08") => Some(Outage::Unreachable),
+                    "57P01" | "57P02" | "57P03" | "53300" => Some(Outage::Unreachable),
+                    "53100" => Some(Outage::Full),
+                    "25006" => Some(Outage::ReadOnly),
+                    _ => None,
+                }
+            }
+        }
+        _ => None,
+    }
 }
 
 /// Where the database is.
@@ -120,9 +188,12 @@ impl Store {
                 Store::open_postgres(url).await
             }
             Some(url) if url.starts_with("sqlite:") => {
-                let options = SqliteConnectOptions::from_str(url)
-                    .map_err(|_| StoreError::Url(redact(url)))?;
-                Store::open_sqlite(options, redact(url)).await
+                // `?mode=ro` opens the file read-only: reads work, writes are refused.
+                let (url, max_pages) =
+                    sqlite_max_pages(url).ok_or_else(|| StoreError::Url(redact(url)))?;
+                let options = SqliteConnectOptions::from_str(&url)
+                    .map_err(|_| StoreError::Url(redact(&url)))?;
+                Store::open_sqlite(options, redact(&url), max_pages).await
             }
             Some(url) => Err(StoreError::Url(redact(url))),
             None => {
@@ -136,13 +207,18 @@ impl Store {
                 })?;
                 let file = dir.join(SQLITE_FILE);
                 let what = file.display().to_string();
-                Store::open_sqlite(SqliteConnectOptions::new().filename(&file), what).await
+                Store::open_sqlite(SqliteConnectOptions::new().filename(&file), what, None).await
             }
         }
     }
 
-    async fn open_sqlite(options: SqliteConnectOptions, what: String) -> Result<Store, StoreError> {
-        let options = options
+    async fn open_sqlite(
+        options: SqliteConnectOptions,
+        what: String,
+        max_pages: Option<u32>,
+    ) -> Result<Store, StoreError> {
+        // (`mode=ro` wins over create_if_missing: sqlx opens such a file read-only.)
+        let mut options = options
             .create_if_missing(true)
             .journal_mode(SqliteJournalMode::Wal)
             // WAL with NORMAL survives the process being killed; only a power cut can lose
@@ -150,6 +226,10 @@ impl Store {
             .synchronous(SqliteSynchronous::Normal)
             .foreign_keys(true)
             .busy_timeout(Duration::from_secs(5));
+        if let Some(pages) = max_pages {
+            // A per-connection setting: every connection of the pool gets it.
+            options = options.pragma("max_page_count", pages.to_string());
+        }
         let pool = SqlitePoolOptions::new()
             .max_connections(4)
             .connect_with(options)
@@ -179,7 +259,9 @@ impl Store {
         let options = PgConnectOptions::from_str(url).map_err(|_| StoreError::Url(what.clone()))?;
         let pool = PgPoolOptions::new()
             .max_connections(10)
-            .acquire_timeout(Duration::from_secs(5))
+            // Also how long a request waits when the server is down (sqlx retries a
+            // refused connection until then): short, so that it fails fast with 503.
+            .acquire_timeout(PG_ACQUIRE_TIMEOUT)
             .connect_with(options)
             .await
             .map_err(|source| StoreError::Open {
@@ -225,6 +307,26 @@ impl Store {
         Ok(())
     }
 
+    /// SQLite's `PRAGMA integrity_check`: every page, index and constraint of the file is
+    /// sound; the problems it lists otherwise. (PostgreSQL keeps its own files consistent
+    /// and has no such check: always fine.)
+    pub async fn check_integrity(&self) -> Result<(), StoreError> {
+        let Pool::Sqlite(pool) = &self.pool else {
+            return Ok(());
+        };
+        let rows: Vec<String> = sqlx::query_scalar("PRAGMA integrity_check")
+            .fetch_all(pool)
+            .await?;
+        match rows.as_slice() {
+            [ok] if ok == "ok" => Ok(()),
+            problems => Err(StoreError::Invalid(format!(
+                "{} is damaged: {}",
+                self.what,
+                problems.join("; ")
+            ))),
+        }
+    }
+
     /// When this database was created (UTC, RFC 3339), written by the first migration.
     pub async fn created_at(&self) -> Result<String, StoreError> {
         const SQL: &str = "SELECT value FROM errdex_meta WHERE key = 'created_at'";
@@ -244,6 +346,28 @@ impl Store {
             Pool::Postgres(pool) => pool.close().await,
         }
     }
+}
+
+/// Takes errdex's own `max_page_count=N` out of an SQLite URL's query (sqlx refuses
+/// parameters it does not know, and has no URL form for pragmas); `None` when N is not a
+/// positive number.
+fn sqlite_max_pages(url: &str) -> Option<(String, Option<u32>)> {
+    let Some((base, query)) = url.split_once('?') else {
+        return Some((url.to_string(), None));
+    };
+    let mut pages = None;
+    let mut rest = Vec::new();
+    for pair in query.split('&').filter(|p| !p.is_empty()) {
+        match pair.split_once('=') {
+            Some(("max_page_count", n)) => pages = Some(n.parse().ok().filter(|n| *n > 0)?),
+            _ => rest.push(pair),
+        }
+    }
+    let url = match rest.is_empty() {
+        true => base.to_string(),
+        false => format!("{base}?{}", rest.join("&")),
+    };
+    Some((url, pages))
 }
 
 /// The URL without its password, for messages and logs.
@@ -287,6 +411,65 @@ mod tests {
         // Migrations already applied are skipped; the creation date stays.
         let again = Store::open(&config).await.unwrap();
         assert_eq!(again.created_at().await.unwrap(), created);
+    }
+
+    #[test]
+    fn max_page_count_is_taken_out_of_sqlite_urls() {
+        assert_eq!(
+            sqlite_max_pages("sqlite:///d/e.db?mode=ro&max_page_count=64"),
+            Some(("sqlite:///d/e.db?mode=ro".into(), Some(64)))
+        );
+        assert_eq!(
+            sqlite_max_pages("sqlite:///d/e.db?max_page_count=64"),
+            Some(("sqlite:///d/e.db".into(), Some(64)))
+        );
+        assert_eq!(
+            sqlite_max_pages("sqlite:///d/e.db"),
+            Some(("sqlite:///d/e.db".into(), None))
+        );
+        assert_eq!(sqlite_max_pages("sqlite:///d/e.db?max_page_count=0"), None);
+        assert_eq!(sqlite_max_pages("sqlite:///d/e.db?max_page_count=x"), None);
+    }
+
+    /// A full file and a read-only one refuse writes with the outage named, and keep what
+    /// they hold.
+    #[tokio::test]
+    async fn full_and_read_only_sqlite_refuse_writes_as_outages() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("full.sqlite3");
+        let url = |query: &str| StoreConfig {
+            database_url: Some(format!("sqlite://{}?{query}", file.display())),
+            data_dir: None,
+        };
+        let store = Store::open(&url("max_page_count=64")).await.unwrap();
+        let Pool::Sqlite(pool) = &store.pool else {
+            unreachable!()
+        };
+        let fill = |pool: SqlitePool| async move {
+            sqlx::query("CREATE TABLE IF NOT EXISTS filler (x TEXT)")
+                .execute(&pool)
+                .await?;
+            for _ in 0..200 {
+                sqlx::query("INSERT INTO filler VALUES (?)")
+                    .bind("x".repeat(4000))
+                    .execute(&pool)
+                    .await?;
+            }
+            Ok::<(), sqlx::Error>(())
+        };
+        let full = StoreError::Query(fill(pool.clone()).await.unwrap_err());
+        assert_eq!(full.outage(), Some(Outage::Full), "{full}");
+        store.check_integrity().await.unwrap();
+        store.close().await;
+
+        let store = Store::open(&url("mode=ro")).await.unwrap();
+        store.ping().await.unwrap();
+        let Pool::Sqlite(pool) = &store.pool else {
+            unreachable!()
+        };
+        let refused = StoreError::Query(fill(pool.clone()).await.unwrap_err());
+        assert_eq!(refused.outage(), Some(Outage::ReadOnly), "{refused}");
+        store.check_integrity().await.unwrap();
     }
 
     #[tokio::test]

@@ -111,7 +111,7 @@ fn store(state: &AppState) -> Result<&errdex_store::Store, AppError> {
 }
 
 fn internal(e: errdex_store::StoreError) -> AppError {
-    AppError::Internal(e.to_string())
+    AppError::from(e)
 }
 
 fn parse_status(text: Option<&str>) -> Result<Option<NoteStatus>, AppError> {

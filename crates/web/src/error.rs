@@ -205,6 +205,34 @@ pub async fn render_errors(request: Request, next: Next) -> Response {
     fresh
 }
 
+/// What a failed database call tells the client: 503 when the database is down or cannot
+/// be written (try again later; nothing was changed), 422 for a value the store refuses,
+/// 500 (detail logged, not shown) for anything else.
+impl From<errdex_store::StoreError> for AppError {
+    fn from(e: errdex_store::StoreError) -> Self {
+        use errdex_store::{Outage, StoreError};
+        match (e.outage(), e) {
+            (Some(outage), e) => {
+                tracing::warn!(error = %e, "database unavailable");
+                AppError::Unavailable(
+                    match outage {
+                        Outage::Unreachable => "the database does not answer; try again shortly",
+                        Outage::ReadOnly => {
+                            "the database cannot be written (it is read-only); nothing was changed"
+                        }
+                        Outage::Full => {
+                            "the database cannot be written (it is full); nothing was changed"
+                        }
+                    }
+                    .into(),
+                )
+            }
+            (None, StoreError::Invalid(m)) => AppError::Unprocessable(m),
+            (None, e) => AppError::Internal(e.to_string()),
+        }
+    }
+}
+
 impl From<JsonRejection> for AppError {
     fn from(rejection: JsonRejection) -> Self {
         match rejection {

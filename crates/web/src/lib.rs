@@ -48,8 +48,31 @@ use tower_http::trace::{DefaultOnResponse, TraceLayer};
 
 /// Request bodies above this are refused with 413.
 pub const BODY_LIMIT: usize = 1024 * 1024;
-/// A request that takes longer is answered 408.
+/// A request that takes longer is answered 408 (by default; `--request-timeout`).
 pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(10);
+/// A connection that has not sent a whole request head by then is closed (by default;
+/// `--header-timeout`).
+pub const HEADER_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// What bounds a slow client.
+#[derive(Debug, Clone, Copy)]
+pub struct Timeouts {
+    /// From the first byte of a request until its head (request line and headers) is in:
+    /// a client that sends headers a byte at a time (slowloris) is disconnected.
+    pub header: Duration,
+    /// From the head until the answer, reading the body included: a body trickled in, or
+    /// a handler stuck, is answered 408.
+    pub request: Duration,
+}
+
+impl Default for Timeouts {
+    fn default() -> Self {
+        Timeouts {
+            header: HEADER_TIMEOUT,
+            request: REQUEST_TIMEOUT,
+        }
+    }
+}
 
 /// Everything a handler may use; cheap to clone.
 #[derive(Clone)]
@@ -135,8 +158,13 @@ fn moved(to: &str) -> axum::response::Response {
         .into_response()
 }
 
-/// The whole site and API.
+/// The whole site and API, with the default request timeout.
 pub fn app(state: AppState) -> Router {
+    app_with(state, Timeouts::default())
+}
+
+/// The whole site and API; requests that take longer than `timeouts.request` are 408.
+pub fn app_with(state: AppState, timeouts: Timeouts) -> Router {
     Router::new()
         .merge(pages::routes())
         .merge(api::routes())
@@ -148,7 +176,7 @@ pub fn app(state: AppState) -> Router {
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(TimeoutLayer::with_status_code(
             axum::http::StatusCode::REQUEST_TIMEOUT,
-            REQUEST_TIMEOUT,
+            timeouts.request,
         ))
         .layer(middleware::from_fn(error::render_errors))
         .layer(middleware::from_fn_with_state(
@@ -208,6 +236,7 @@ pub struct Config {
     pub addr: SocketAddr,
     pub store: StoreConfig,
     pub notes: NotesOptions,
+    pub timeouts: Timeouts,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -250,16 +279,63 @@ pub async fn serve(config: Config) -> Result<(), ServeError> {
         tracing::warn!("ERRDEX_ADMIN_TOKEN is not set: notes are accepted but stay pending until moderation is turned on");
     }
     let state = AppState::with_notes(errdex_kb::index(), Some(store.clone()), config.notes);
-    // The client's address (rate limits, one confirmation a day) comes from the socket.
-    axum::serve(
-        listener,
-        app(state).into_make_service_with_connect_info::<SocketAddr>(),
-    )
-    .with_graceful_shutdown(shutdown_signal())
-    .await?;
+    accept(listener, app_with(state, config.timeouts), config.timeouts).await;
     tracing::info!("stopped");
     store.close().await;
     Ok(())
+}
+
+/// Serves connections until SIGTERM or SIGINT, then lets the requests in flight finish.
+/// This is `axum::serve` with a header-read timeout, which axum::serve does not offer:
+/// hyper's HTTP/1 connection with a timer, one task per connection, hyper-util's
+/// graceful shutdown (the pattern of axum's `serve-with-hyper` example).
+async fn accept(listener: tokio::net::TcpListener, router: Router, timeouts: Timeouts) {
+    use axum::extract::ConnectInfo;
+    use hyper_util::rt::{TokioIo, TokioTimer};
+    use tower::ServiceExt;
+
+    let mut http = hyper::server::conn::http1::Builder::new();
+    http.timer(TokioTimer::new())
+        .header_read_timeout(timeouts.header);
+    let graceful = hyper_util::server::graceful::GracefulShutdown::new();
+    let shutdown = shutdown_signal();
+    tokio::pin!(shutdown);
+    loop {
+        let (stream, remote) = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok(accepted) => accepted,
+                Err(e) => {
+                    // Out of file descriptors, for one: wait rather than spin (as axum does).
+                    tracing::warn!(error = %e, "cannot accept a connection");
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                    continue;
+                }
+            },
+            _ = &mut shutdown => break,
+        };
+        let _ = stream.set_nodelay(true);
+        // The client's address (rate limits, one confirmation a day) comes from the socket.
+        let service =
+            router
+                .clone()
+                .map_request(move |mut request: Request<hyper::body::Incoming>| {
+                    request.extensions_mut().insert(ConnectInfo(remote));
+                    request
+                });
+        let connection = http.serve_connection(
+            TokioIo::new(stream),
+            hyper_util::service::TowerToHyperService::new(service),
+        );
+        let connection = graceful.watch(connection);
+        tokio::spawn(async move {
+            if let Err(e) = connection.await {
+                // A client gone or cut off by the header timeout: nothing to answer.
+                tracing::debug!(error = %e, "connection ended");
+            }
+        });
+    }
+    drop(listener);
+    graceful.shutdown().await;
 }
 
 /// [`serve`] on a multi-threaded tokio runtime (one worker per core, or

@@ -543,10 +543,7 @@ fn store(state: &AppState) -> Result<&errdex_store::Store, AppError> {
 }
 
 fn store_error(e: errdex_store::StoreError) -> AppError {
-    match e {
-        errdex_store::StoreError::Invalid(m) => AppError::Unprocessable(m),
-        other => AppError::Internal(other.to_string()),
-    }
+    AppError::from(e)
 }
 
 /// A POST to a retired or renamed entry goes to its successor with the method kept.

@@ -1,9 +1,11 @@
 //! `errdex serve [--addr HOST:PORT] [--database-url URL] [--data-dir DIR] [--trust-proxy]
-//! [--notes-per-hour N] [--confirmations-per-hour N]`: the web site and the JSON API
+//! [--notes-per-hour N] [--confirmations-per-hour N] [--header-timeout SECS]
+//! [--request-timeout SECS]`: the web site and the JSON API
 //! (crates/web), until SIGTERM or SIGINT. `ERRDEX_ADMIN_TOKEN` turns moderation on.
 
 use crate::cli::ServeArgs;
 use crate::output::Exit;
+use std::time::Duration;
 
 pub fn run(args: ServeArgs) -> anyhow::Result<Exit> {
     errdex_web::init_tracing();
@@ -18,6 +20,10 @@ pub fn run(args: ServeArgs) -> anyhow::Result<Exit> {
             trust_proxy: args.trust_proxy,
             notes_per_hour: args.notes_per_hour,
             confirmations_per_hour: args.confirmations_per_hour,
+        },
+        timeouts: errdex_web::Timeouts {
+            header: Duration::from_secs(args.header_timeout),
+            request: Duration::from_secs(args.request_timeout),
         },
     })?;
     Ok(Exit::Success)
