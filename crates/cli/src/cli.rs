@@ -110,8 +110,8 @@ pub struct ServeArgs {
     /// Note confirmations one client address may send per hour (0: no limit).
     #[arg(long, default_value_t = 60, value_name = "N")]
     pub confirmations_per_hour: u32,
-    /// Seconds a client may take to send a request's headers; slower connections are
-    /// closed (slowloris).
+    /// Seconds a connection may take to send a request's headers (or stay idle between
+    /// requests); slower ones are closed (slowloris).
     #[arg(long, default_value_t = 10, value_name = "SECS", value_parser = clap::value_parser!(u64).range(1..))]
     pub header_timeout: u64,
     /// Seconds a request may take, reading its body included; slower ones are answered 408.

@@ -1,7 +1,8 @@
 //! `errdex serve` when things go wrong around it, as real processes: PostgreSQL stopped
 //! under load and started again (a throwaway cluster of the test's own, so that it can be
 //! stopped), an SQLite file that cannot be written (opened read-only, or full at its
-//! `max_page_count`), and slow clients (headers a byte at a time, a body trickled in).
+//! `max_page_count`), and slow clients (headers a byte at a time, a silent connection, a
+//! body trickled in).
 //! The server must answer what needs the database with a quick 503 and a JSON error, keep
 //! serving everything else, lose or damage nothing, and recover by itself.
 
@@ -681,6 +682,8 @@ fn slow_clients_are_cut_off_by_timeouts_while_others_are_served() {
     let mut slow: Vec<TcpStream> = (0..200)
         .map(|_| TcpStream::connect(&addr).unwrap())
         .collect();
+    // One that sends nothing at all.
+    let mut silent = TcpStream::connect(&addr).unwrap();
     // A body announced as 100 KB and trickled in.
     let mut trickle = TcpStream::connect(&addr).unwrap();
     write!(
@@ -744,6 +747,9 @@ fn slow_clients_are_cut_off_by_timeouts_while_others_are_served() {
             "a half-sent head is not answered: {got}"
         );
     }
+    let got = closed_by_server(&mut silent, Duration::from_secs(20))
+        .expect("the silent connection is still open");
+    assert!(got.is_empty(), "{got:?}");
     let got = closed_by_server(&mut trickle, Duration::from_secs(20))
         .expect("the trickled request is still open");
     let got = String::from_utf8_lossy(&got);

@@ -50,15 +50,16 @@ use tower_http::trace::{DefaultOnResponse, TraceLayer};
 pub const BODY_LIMIT: usize = 1024 * 1024;
 /// A request that takes longer is answered 408 (by default; `--request-timeout`).
 pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(10);
-/// A connection that has not sent a whole request head by then is closed (by default;
-/// `--header-timeout`).
+/// A connection that has not sent a whole request head by then is closed, idle
+/// keep-alive connections included (by default; `--header-timeout`).
 pub const HEADER_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// What bounds a slow client.
 #[derive(Debug, Clone, Copy)]
 pub struct Timeouts {
-    /// From the first byte of a request until its head (request line and headers) is in:
-    /// a client that sends headers a byte at a time (slowloris) is disconnected.
+    /// From when the server waits for a request head (the connection opened, or the last
+    /// answer sent) until the head is in; then the connection is closed: headers sent a
+    /// byte at a time (slowloris), nothing sent, an idle keep-alive connection.
     pub header: Duration,
     /// From the head until the answer, reading the body included: a body trickled in, or
     /// a handler stuck, is answered 408.
