@@ -166,6 +166,11 @@ mod w {
     /// Multipliers for contradictions.
     pub const OTHER_PROVIDER: f32 = 0.85;
     pub const OTHER_STATUS: f32 = 0.4;
+    /// Another status, but the entry's own message is in the text: the message outweighs
+    /// the status, which wrappers and gateways remap (LiteLLM, proxies answering 500 for an
+    /// upstream 400) and the API itself varies (Anthropic answers a prompt over the context
+    /// window with 400 or with 413).
+    pub const OTHER_STATUS_BESIDE_MESSAGE: f32 = 0.85;
     pub const STATUS_WITHOUT_HTTP: f32 = 0.7;
     pub const OTHER_VERSION: f32 = 0.5;
     /// The text came through a wrapper that other candidates say they arrive through.
@@ -182,6 +187,8 @@ struct Candidate {
     /// Its exception class is a general library's: specific only with the provider shown.
     library_class: bool,
     status_match: bool,
+    /// One of its message literals or patterns is in the text.
+    message: bool,
     version_fits: bool,
     penalty: f32,
 }
@@ -305,6 +312,64 @@ fn noisy_or(weights: &[f32]) -> f32 {
         .product::<f32>()
 }
 
+/// Entry literals that a terminal wrapped over lines: Claude Code and other CLIs print a
+/// long API message as `…"message":"Request \n    size exceeds model context window"…`
+/// (anthropics/claude-code#6368, #6361), and users paste it so. The text is read again
+/// with every line break and the blanks around it as one space; a literal found there
+/// across such a break counts, at its place in the original text.
+fn wrapped_literal_hits(d: &Diagnoser, search: &str) -> Vec<(usize, usize, usize)> {
+    let bytes = search.as_bytes();
+    if memchr::memmem::find(bytes, b"\n ").is_none() {
+        return Vec::new();
+    }
+    let mut joined = String::with_capacity(search.len());
+    // For each byte of `joined`, its offset in `search`.
+    let mut at: Vec<usize> = Vec::with_capacity(search.len());
+    let mut breaks: Vec<usize> = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        if matches!(bytes[i], b' ' | b'\t' | b'\n') {
+            let start = i;
+            while i < bytes.len() && matches!(bytes[i], b' ' | b'\t' | b'\n') {
+                i += 1;
+            }
+            let run = &bytes[start..i];
+            if run.contains(&b'\n') {
+                breaks.push(joined.len());
+                joined.push(' ');
+                at.push(start);
+            } else {
+                joined.push_str(&search[start..i]);
+                at.extend(start..i);
+            }
+        } else {
+            let len = utf8_len(bytes[i]);
+            joined.push_str(&search[i..i + len]);
+            at.extend(i..i + len);
+            i += len;
+        }
+    }
+    if breaks.is_empty() {
+        return Vec::new();
+    }
+    d.automaton
+        .find_overlapping_iter(joined.as_str())
+        .filter(|h| matches!(d.patterns[h.pattern().as_usize()], Pattern::Literal { .. }))
+        .filter(|h| breaks.iter().any(|&b| h.start() < b && b < h.end()))
+        .map(|h| (h.pattern().as_usize(), at[h.start()], at[h.end() - 1] + 1))
+        .collect()
+}
+
+/// The length of the UTF-8 sequence that starts with `lead`.
+fn utf8_len(lead: u8) -> usize {
+    match lead {
+        0xF0..=0xFF => 4,
+        0xE0..=0xEF => 3,
+        0xC0..=0xDF => 2,
+        _ => 1,
+    }
+}
+
 pub(crate) fn diagnose(d: &Diagnoser, text: String) -> Diagnosis {
     let search: std::borrow::Cow<str> = if text.contains('\\') {
         text.replace('\\', "/").into()
@@ -313,11 +378,12 @@ pub(crate) fn diagnose(d: &Diagnoser, text: String) -> Diagnosis {
     };
     // One pass of the automaton: entry signals, provider clues, and the words that tell
     // the fact extractors which lines to read.
-    let hits: Vec<(usize, usize, usize)> = d
+    let mut hits: Vec<(usize, usize, usize)> = d
         .automaton
         .find_overlapping_iter(search.as_ref())
         .map(|h| (h.pattern().as_usize(), h.start(), h.end()))
         .collect();
+    hits.extend(wrapped_literal_hits(d, &search));
     let mut gated = facts::Gated::new(&text);
     for &(p, start, end) in &hits {
         match d.patterns[p] {
@@ -347,6 +413,7 @@ pub(crate) fn diagnose(d: &Diagnoser, text: String) -> Diagnosis {
                 };
                 let c = cands.entry(*entry).or_default();
                 c.specific = true;
+                c.message = true;
                 c.add(weight, ev("message", matched, start, end));
             }
             Pattern::Class { entries, class } => {
@@ -440,6 +507,7 @@ pub(crate) fn diagnose(d: &Diagnoser, text: String) -> Diagnosis {
             if let Some(m) = re.find(&text) {
                 let c = cands.entry(*entry).or_default();
                 c.specific = true;
+                c.message = true;
                 c.add(
                     w::REGEX,
                     ev("message_pattern", m.as_str(), m.start(), m.end()),
@@ -610,6 +678,7 @@ pub(crate) fn diagnose(d: &Diagnoser, text: String) -> Diagnosis {
                 c.add(w::STATUS, found_ev("http_status", status));
             }
             _ if x.statuses.is_empty() => {}
+            (None, Some(_)) if c.message => c.penalty *= w::OTHER_STATUS_BESIDE_MESSAGE,
             (None, Some(_)) => c.penalty *= w::OTHER_STATUS,
             (None, None) => c.penalty *= w::STATUS_WITHOUT_HTTP,
         }
