@@ -507,12 +507,19 @@ fn validate_signals(raw: &RawSignals, problem: &mut dyn FnMut(Range<usize>, Stri
 /// DFA's cache thrashes and the whole set falls back to a slow engine.
 const MAX_REPETITION: u32 = 100;
 
-/// The largest bound of any counted repetition in a pattern (`.{0,300}` → 300).
+/// The largest bound of any counted repetition in a pattern (`.{0,300}` → 300); nested
+/// ones multiply (`(a{20}){20}` → 400), as their states do.
 fn widest_repetition(pattern: &str) -> u32 {
     use regex_syntax::hir::{Hir, HirKind};
     fn widest(hir: &Hir) -> u32 {
         match hir.kind() {
-            HirKind::Repetition(r) => r.max.unwrap_or(r.min).max(r.min).max(widest(&r.sub)),
+            HirKind::Repetition(r) => {
+                let bound = r.max.unwrap_or(r.min).max(r.min);
+                match widest(&r.sub) {
+                    0 => bound,
+                    inner => inner.saturating_mul(bound.max(1)),
+                }
+            }
             HirKind::Capture(c) => widest(&c.sub),
             HirKind::Concat(v) | HirKind::Alternation(v) => v.iter().map(widest).max().unwrap_or(0),
             _ => 0,
