@@ -15,6 +15,7 @@
 
 mod facts;
 mod normalize;
+mod patterns;
 pub mod providers;
 mod scan;
 mod score;
@@ -27,6 +28,7 @@ pub use score::THRESHOLD;
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use errdex_entry::{EntryId, Index, Kind, Provider, Status};
+use patterns::ascii_word_boundaries;
 use providers::PROVIDER_FACTS;
 use regex::{Regex, RegexSet};
 use serde::Serialize;
@@ -215,9 +217,10 @@ impl Diagnoser {
                 }
             }
             for source in &entry.signals.regexes {
+                let source = ascii_word_boundaries(source);
                 // `check` compiled every regex; one that still fails is skipped, not fatal.
-                if let Ok(re) = Regex::new(source) {
-                    regex_sources.push(source.clone());
+                if let Ok(re) = Regex::new(&source) {
+                    regex_sources.push(source);
                     regexes.push((at, re));
                 }
             }
