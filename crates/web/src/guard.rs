@@ -292,6 +292,26 @@ mod tests {
     }
 
     #[test]
+    fn junk_in_x_forwarded_for_falls_back_to_the_peer() {
+        let mut extensions = Extensions::new();
+        extensions.insert(ConnectInfo(SocketAddr::from(([10, 0, 0, 1], 4000))));
+        for junk in [
+            "<script>alert(1)</script>",
+            "' OR 1=1 --",
+            "unknown",
+            "1.2.3.4.5",
+            "",
+        ] {
+            let h = headers(&[("x-forwarded-for", junk)]);
+            assert_eq!(
+                client_ip(&h, &extensions, true),
+                Some(IpAddr::from([10, 0, 0, 1])),
+                "{junk}"
+            );
+        }
+    }
+
+    #[test]
     fn tokens_compare_whole_and_the_limit_says_when_to_retry() {
         let t = AdminToken::new(Some("s3cret-token"));
         assert!(t.matches("s3cret-token"));

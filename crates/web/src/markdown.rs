@@ -51,9 +51,35 @@ static NOTE_CLEANER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
     b
 });
 
+/// How deeply a note's Markdown may nest (a list in a block quote in a list…). html5ever,
+/// under ammonia, looks through the open elements at every tag, so sanitising costs depth²:
+/// 4,000 `>` took seconds. Real notes nest a few levels.
+pub const NOTE_MAX_NESTING: usize = 16;
+
+/// The deepest nesting of Markdown elements (block and inline) in a text. pulldown-cmark
+/// parses in linear time whatever the depth.
+pub fn nesting_depth(markdown: &str) -> usize {
+    let (mut depth, mut deepest) = (0usize, 0usize);
+    for event in Parser::new_ext(markdown, Options::ENABLE_STRIKETHROUGH) {
+        match event {
+            Event::Start(_) => {
+                depth += 1;
+                deepest = deepest.max(depth);
+            }
+            Event::End(_) => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    deepest
+}
+
 /// Sanitised HTML for a community note: raw HTML removed, a few text tags kept, links
-/// `rel="nofollow ugc noopener"`.
+/// `rel="nofollow ugc noopener"`. A note nested deeper than [`NOTE_MAX_NESTING`] (refused
+/// when submitted, but one could arrive by import) is shown as escaped plain text.
 pub fn note_html(markdown: &str) -> String {
+    if nesting_depth(markdown) > NOTE_MAX_NESTING {
+        return format!("<p>{}</p>", ammonia::clean_text(markdown));
+    }
     let parser = Parser::new_ext(markdown, Options::ENABLE_STRIKETHROUGH)
         .filter(|event| !matches!(event, Event::Html(_) | Event::InlineHtml(_)));
     let mut out = String::with_capacity(markdown.len() * 3 / 2);
@@ -101,6 +127,34 @@ mod tests {
             assert!(!html.contains(gone), "{gone} in {html}");
         }
         assert!(html.contains("Big"), "heading text stays: {html}");
+    }
+
+    /// Deep nesting renders on a test thread's 2 MiB stack: pulldown-cmark and html5ever
+    /// (under ammonia) build and walk their trees without recursion. A note nested beyond
+    /// the limit is escaped text, so its cost stays linear.
+    #[test]
+    fn deeply_nested_markdown_renders_without_overflowing_the_stack() {
+        let payloads = |depth: usize| {
+            [
+                ">".repeat(depth) + " deep",
+                (0..depth).map(|_| "- ").collect::<String>() + "deep",
+                "*".repeat(depth) + "deep" + &"*".repeat(depth),
+                "[".repeat(depth) + "deep" + &"](https://example.com)".repeat(depth),
+                "<b>".repeat(depth) + "deep",
+            ]
+        };
+        for nested in payloads(1_000) {
+            assert!(to_html(&nested).contains("deep"));
+        }
+        for nested in payloads(10_000) {
+            let note = note_html(&nested);
+            assert!(note.contains("deep"));
+            assert!(!note.contains("<b>") && !note.contains("<blockquote>"));
+        }
+        assert_eq!(nesting_depth(&">".repeat(10_000)), 10_000);
+        let fine = "> 1. **Pin** the `anthropic` version:\n>    - *0.40* works";
+        assert!(nesting_depth(fine) <= NOTE_MAX_NESTING);
+        assert!(note_html(fine).contains("<strong>Pin</strong>"));
     }
 
     #[test]

@@ -515,6 +515,16 @@ pub fn validate(entry: &Entry, s: &Submission) -> Result<NewNote, AppError> {
         ));
     }
     refuse_control("text", text, true)?;
+    let depth = crate::markdown::nesting_depth(text);
+    if depth > crate::markdown::NOTE_MAX_NESTING {
+        return Err(unprocessable(
+            "text",
+            format!(
+                "a note nests at most {} levels (lists, quotes, emphasis); this one nests {depth}",
+                crate::markdown::NOTE_MAX_NESTING
+            ),
+        ));
+    }
     let (sdk_package, sdk_version) = parse_sdk_version(entry, s.sdk_version)?;
     let name = s.name.map(str::trim).filter(|n| !n.is_empty());
     if let Some(name) = name {

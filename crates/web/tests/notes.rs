@@ -966,6 +966,132 @@ async fn bad_fields_are_refused_with_messages_that_name_the_field() {
     .expect(StatusCode::CREATED);
 }
 
+/// Hostile fields (SECURITY.md): line breaks in a display name (header or log injection
+/// elsewhere), and Markdown nested thousands deep (its sanitising costs depth²).
+#[tokio::test]
+async fn line_breaks_in_a_name_and_deeply_nested_markdown_are_refused() {
+    let site = sqlite_site(moderated()).await;
+    for (body, says) in [
+        (
+            serde_json::json!({"text": "A fine note text.", "sdk_version": "anthropic 0.40.0", "name": "Eve\r\nSet-Cookie: admin=1"}),
+            "`name`: contains control characters",
+        ),
+        (
+            serde_json::json!({"text": ">".repeat(3990) + " deep", "sdk_version": "anthropic 0.40.0"}),
+            "`text`: a note nests at most 16 levels (lists, quotes, emphasis); this one nests 3991",
+        ),
+        (
+            serde_json::json!({"text": "- ".repeat(1990) + "deep", "sdk_version": "anthropic 0.40.0"}),
+            "`text`: a note nests at most 16 levels",
+        ),
+    ] {
+        let a = site
+            .post_json(NOTES, body.clone())
+            .await
+            .expect(StatusCode::UNPROCESSABLE_ENTITY);
+        let message = a.json()["error"]["message"].as_str().unwrap().to_string();
+        assert!(message.contains(says), "{message}");
+    }
+    assert_eq!(site.note_count().await, 0);
+    // Lists in quotes with emphasis, as real notes nest, are taken.
+    site.post_json(
+        NOTES,
+        serde_json::json!({"text": "> 1. **Pin** it:\n>    - *0.40.0* works", "sdk_version": "anthropic 0.40.0"}),
+    )
+    .await
+    .expect(StatusCode::CREATED);
+}
+
+/// Path traversal and odd bytes in the ids of every notes route find nothing; bodies
+/// nested past serde_json's recursion limit (128) or not UTF-8 are JSON errors, not a crash;
+/// nothing is stored.
+#[tokio::test]
+async fn hostile_ids_and_bodies_on_the_notes_routes_find_nothing_and_store_nothing() {
+    let site = sqlite_site(moderated()).await;
+    let note = serde_json::json!({"text": "A fine note text.", "sdk_version": "anthropic 0.40.0"});
+    let confirm = serde_json::json!({"worked": true, "sdk_version": "0.40.0"});
+    for id in [
+        "..%2F..%2F..%2Fetc%2Fpasswd",
+        "%2e%2e",
+        "..%5C..%5Cwindows",
+        "authentication-error%00",
+        "authentication-error%2F..%2Frate-limit-error",
+    ] {
+        let uri = format!("/api/v1/errors/anthropic/{id}/notes");
+        site.get(&uri).await.expect(StatusCode::NOT_FOUND);
+        site.post_json(&uri, note.clone())
+            .await
+            .expect(StatusCode::NOT_FOUND);
+        site.send(json_request(
+            &format!("/api/v1/notes/{id}/confirmations"),
+            confirm.clone(),
+            1,
+        ))
+        .await
+        .expect(StatusCode::NOT_FOUND);
+        for action in ["publish", "reject"] {
+            let a = site
+                .admin("POST", &format!("/api/v1/admin/notes/{id}/{action}"))
+                .await
+                .expect(StatusCode::NOT_FOUND);
+            assert_eq!(a.json()["error"]["code"], "not_found");
+        }
+        site.admin("DELETE", &format!("/api/v1/admin/notes/{id}"))
+            .await
+            .expect(StatusCode::NOT_FOUND);
+    }
+    // A path segment that does not decode to UTF-8 is a bad request.
+    let a = site
+        .get("/api/v1/errors/anthropic/%FF%FE/notes")
+        .await
+        .expect(StatusCode::BAD_REQUEST);
+    assert_eq!(a.json()["error"]["code"], "bad_request");
+    site.admin("POST", "/api/v1/admin/notes/%FF%FE/publish")
+        .await
+        .expect(StatusCode::BAD_REQUEST);
+    // serde_json deserialises with a recursion limit (128) and skips unknown fields
+    // without recursion, so deep nesting is a wrong type (422) or skipped, never a stack
+    // overflow; bytes that are not UTF-8 are invalid JSON (400).
+    let raw = |uri: &str, body: Vec<u8>| {
+        from(Request::post(uri), 1)
+            .header(header::CONTENT_TYPE, "application/json")
+            .body(Body::from(body))
+            .unwrap()
+    };
+    let nested = |depth: usize| format!("{}{}", "[".repeat(depth), "]".repeat(depth));
+    let confirmations = "/api/v1/notes/6f9619ff-8b86-4011-b42d-00c04fc964ff/confirmations";
+    for depth in [200, 400_000] {
+        for (uri, body) in [
+            (NOTES, nested(depth)),
+            (
+                NOTES,
+                format!(
+                    r#"{{"text": {}, "sdk_version": "anthropic 0.40.0"}}"#,
+                    nested(depth)
+                ),
+            ),
+            (confirmations, nested(depth)),
+            (
+                confirmations,
+                format!(
+                    r#"{{"worked": {}, "sdk_version": "0.40.0"}}"#,
+                    nested(depth)
+                ),
+            ),
+        ] {
+            let a = site.send(raw(uri, body.into_bytes())).await;
+            assert_eq!(a.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", a.text());
+            assert_eq!(a.json()["error"]["code"], "unprocessable");
+        }
+    }
+    let mut not_utf8 = br#"{"text": "A fine note "#.to_vec();
+    not_utf8.extend_from_slice(b"\xff\xfe text.\", \"sdk_version\": \"anthropic 0.40.0\"}");
+    let a = site.send(raw(NOTES, not_utf8)).await;
+    assert_eq!(a.status, StatusCode::BAD_REQUEST, "{}", a.text());
+    assert_eq!(a.json()["error"]["code"], "invalid_json");
+    assert_eq!(site.note_count().await, 0);
+}
+
 #[tokio::test]
 async fn unknown_entries_and_notes_are_404() {
     let site = sqlite_site(moderated()).await;

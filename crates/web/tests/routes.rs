@@ -215,6 +215,13 @@ async fn path_traversal_in_the_id_finds_nothing() {
         "/errors/anthropic/%2e%2e",
         "/errors/anthropic/authentication-error%2F..%2F..%2FCargo.toml",
         "/static/..%2F..%2FCargo.toml",
+        "/e/../../etc/passwd",
+        "/errors/../../etc/passwd",
+        "/errors/anthropic/..%5C..%5C..%5Cetc%5Cpasswd",
+        "/errors/anthropic/authentication-error%00",
+        "/errors/anthropic/%00",
+        "/errors/anthropic/%252e%252e%252fCargo.toml",
+        "/errors/%2e%2e/%2e%2e",
     ] {
         let a = get(uri).await;
         a.assert_html_error(StatusCode::NOT_FOUND);
@@ -223,6 +230,10 @@ async fn path_traversal_in_the_id_finds_nothing() {
     for uri in [
         "/api/v1/errors/anthropic/..%2F..%2F..%2Fetc%2Fpasswd",
         "/api/v1/errors/..%2Fkb/authentication-error",
+        "/api/v1/errors/anthropic/..%5C..%5Cetc%5Cpasswd",
+        "/api/v1/errors/anthropic/authentication-error%00",
+        "/api/v1/errors/anthropic/%2e%2e",
+        "/api/v1/errors/../../etc/passwd",
     ] {
         get(uri)
             .await
@@ -260,13 +271,21 @@ async fn wrong_methods_are_405_with_allow() {
 async fn bodies_over_one_megabyte_are_413() {
     let text = "x".repeat(2 * 1024 * 1024);
     let json = serde_json::to_vec(&serde_json::json!({ "text": text })).unwrap();
-    send(post("/api/v1/diagnose", "application/json", json))
+    send(post("/api/v1/diagnose", "application/json", json.clone()))
         .await
         .assert_api_error(StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large");
     let form = format!("text={text}");
     send(post("/diagnose", "application/x-www-form-urlencoded", form))
         .await
         .assert_html_error(StatusCode::PAYLOAD_TOO_LARGE);
+    // The same limit holds on every route that reads a body.
+    send(post(
+        "/api/v1/errors/anthropic/authentication-error/notes",
+        "application/json",
+        json,
+    ))
+    .await
+    .assert_api_error(StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large");
 }
 
 #[tokio::test]
@@ -707,4 +726,189 @@ async fn pasted_keys_are_shown_redacted() {
         .await
         .text();
     assert!(!json.contains(key));
+}
+
+/// Hostile pasted text (SECURITY.md): markup and SQL in the text and inside the very line
+/// that carries evidence. The page shows it escaped (with `<mark>` around evidence), the API
+/// returns it literally as JSON, and no database is involved in a diagnosis.
+#[tokio::test]
+async fn markup_and_sql_in_pasted_text_are_escaped_on_the_page_and_literal_in_json() {
+    let payloads = [
+        "<script>alert(1)</script>",
+        "<img src=x onerror=alert(1)>",
+        "\"><svg onload=alert(1)>",
+        "</code></pre><iframe src=javascript:alert(1)>",
+        "<a href=\"javascript:alert(1)\">x</a>",
+        "&lt;script&gt;alert(1)&lt;/script&gt;",
+        "'; DROP TABLE notes; --",
+        "\" OR 1=1 --",
+    ];
+    let benign = send(post(
+        "/diagnose",
+        "application/x-www-form-urlencoded",
+        form(ANTHROPIC_401),
+    ))
+    .await
+    .text();
+    for payload in payloads {
+        // Inside the exception line (evidence is marked in it) and on a line of its own.
+        let text = ANTHROPIC_401.replacen(
+            "anthropic.AuthenticationError: ",
+            &format!("anthropic.AuthenticationError: {payload} "),
+            1,
+        ) + payload;
+        assert!(text.contains(payload));
+        let a = send(post(
+            "/diagnose",
+            "application/x-www-form-urlencoded",
+            form(&text),
+        ))
+        .await;
+        assert_eq!(a.status, StatusCode::OK, "{payload}");
+        let html = a.text();
+        assert!(
+            html.contains("Most likely: <a href=\"/errors/anthropic/authentication-error\">"),
+            "{payload}: the evidence is still found"
+        );
+        assert!(html.contains("<mark>"));
+        if payload.contains(['<', '>', '&']) {
+            assert!(!html.contains(payload), "{payload} unescaped in {html}");
+        }
+        for tag in [
+            "<script",
+            "<img",
+            "<svg",
+            "<iframe",
+            "</pre>",
+            "href=\"javascript",
+        ] {
+            assert_eq!(
+                html.matches(tag).count(),
+                benign.matches(tag).count(),
+                "{payload}: {tag}"
+            );
+        }
+        let body = serde_json::to_vec(&serde_json::json!({ "text": text })).unwrap();
+        let a = send(post("/api/v1/diagnose", "application/json", body)).await;
+        assert_eq!(a.status, StatusCode::OK);
+        assert!(a.content_type().starts_with("application/json"));
+        assert_eq!(a.json()["text"].as_str(), Some(text.as_str()));
+        assert_eq!(a.json()["matches"][0]["id"], ENTRY);
+    }
+    // The search page echoes the query escaped (askama), in text and in an attribute.
+    let html = get("/search?q=%22%3E%3Cscript%3Ealert(1)%3C%2Fscript%3E")
+        .await
+        .text();
+    assert!(!html.contains("<script>alert(1)"), "{html}");
+    assert!(
+        html.contains("value=\"&#34;&#62;&#60;script&#62;alert(1)&#60;/script&#62;\""),
+        "{html}"
+    );
+}
+
+/// Deeply nested JSON, bodies that are not UTF-8, and the same inside a form, a query and a
+/// path: a JSON error, the replacement character, or 400 — never a 500 or a stack overflow.
+/// serde_json deserialises with a recursion limit (128) and skips unknown fields without
+/// recursion; the body limit bounds the nesting it may skip.
+#[tokio::test]
+async fn deeply_nested_or_non_utf8_input_is_an_error_or_replaced_never_a_crash() {
+    let nested = |depth: usize| format!("{}{}", "[".repeat(depth), "]".repeat(depth));
+    for depth in [129, 10_000, 500_000] {
+        for body in [
+            nested(depth),
+            format!("{{\"text\": {}}}", nested(depth)),
+            format!(
+                "{}1{}",
+                "{\"text\":".repeat(depth / 5),
+                "}".repeat(depth / 5)
+            ),
+        ] {
+            assert!(body.len() < errdex_web::BODY_LIMIT);
+            send(post("/api/v1/diagnose", "application/json", body))
+                .await
+                .assert_api_error(StatusCode::UNPROCESSABLE_ENTITY, "unprocessable");
+        }
+        // Nesting in a field nobody reads is skipped, without recursion.
+        let body = format!("{{\"text\": \"x\", \"extra\": {}}}", nested(depth));
+        let a = send(post("/api/v1/diagnose", "application/json", body)).await;
+        assert_eq!(a.status, StatusCode::OK, "{}", a.text());
+    }
+    let mut not_utf8 = b"{\"text\": \"AuthenticationError \xff\xfe\xc3\x28\"}".to_vec();
+    send(post(
+        "/api/v1/diagnose",
+        "application/json",
+        not_utf8.clone(),
+    ))
+    .await
+    .assert_api_error(StatusCode::BAD_REQUEST, "invalid_json");
+    // A form decodes lossily: the text is diagnosed with U+FFFD in place of the bad bytes.
+    not_utf8 = b"text=".to_vec();
+    not_utf8.extend_from_slice(b"%FF%FE+raw+\xff\xfe+");
+    not_utf8.extend_from_slice(form(ANTHROPIC_401).trim_start_matches("text=").as_bytes());
+    let a = send(post(
+        "/diagnose",
+        "application/x-www-form-urlencoded",
+        not_utf8,
+    ))
+    .await;
+    assert_eq!(a.status, StatusCode::OK);
+    assert!(a.text().contains('\u{fffd}'));
+    assert!(a.text().contains("/errors/anthropic/authentication-error"));
+    for uri in [
+        "/search?q=%FF%FE",
+        "/api/v1/search?q=%FF%FE",
+        "/api/v1/errors?q=%FF",
+    ] {
+        let a = get(uri).await;
+        assert_eq!(a.status, StatusCode::OK, "{uri}: {}", a.text());
+    }
+    // A path segment that does not decode to UTF-8 is a bad request.
+    get("/errors/anthropic/%FF%FE")
+        .await
+        .assert_html_error(StatusCode::BAD_REQUEST);
+    get("/api/v1/errors/anthropic/%FF%FE")
+        .await
+        .assert_api_error(StatusCode::BAD_REQUEST, "bad_request");
+}
+
+/// Response headers and bodies built from request headers: the request id is echoed only
+/// as the header it came in (a header value cannot hold CR or LF); the sitemap uses the
+/// `Host` asked only when it is a plain host name.
+#[tokio::test]
+async fn request_headers_are_echoed_only_where_they_cannot_inject() {
+    for (host, base) in [
+        ("errdex.example:8080", "http://errdex.example:8080/"),
+        (
+            "evil.example/\"><script>alert(1)</script>",
+            "http://localhost/",
+        ),
+        ("evil.example/path?x=", "http://localhost/"),
+        ("a b", "http://localhost/"),
+    ] {
+        let a = send(
+            Request::get("/sitemap.xml")
+                .header(header::HOST, host)
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
+        assert_eq!(a.status, StatusCode::OK);
+        let xml = a.text();
+        assert!(xml.contains(&format!("<loc>{base}</loc>")), "{host}: {xml}");
+        assert!(!xml.contains("<script"));
+    }
+    let a = send(
+        Request::get("/healthz")
+            .header("x-request-id", "abc-123")
+            .body(Body::empty())
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(a.headers["x-request-id"], "abc-123");
+    for bad in ["a\r\nSet-Cookie: admin=1", "a\nb", "a\rb", "a\0b"] {
+        assert!(
+            axum::http::HeaderValue::from_str(bad).is_err(),
+            "{bad:?} would be a header value"
+        );
+    }
 }
