@@ -209,14 +209,24 @@ fn is_name(s: &str) -> bool {
         && chars.all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '.' || c == '-')
 }
 
-/// A short, safe excerpt for messages (never a whole value: it may be a key).
+/// A short, safe excerpt for messages: never a whole value, and a key in it masked (a key
+/// pasted on a line of its own is not an assignment, and its first 24 characters would be
+/// a third of it); control characters are shown escaped, so that a file cannot send
+/// escape sequences to the terminal.
 fn clip(s: &str) -> String {
-    let s: String = s.chars().take(24).collect();
-    if s.len() >= 24 {
-        format!("{s}…")
-    } else {
-        s
+    let redacted = errdex_secrets::redact(s).text;
+    let mut out = String::new();
+    for c in redacted.chars().take(24) {
+        if c.is_control() {
+            out.extend(c.escape_default());
+        } else {
+            out.push(c);
+        }
     }
+    if redacted.chars().nth(24).is_some() {
+        out.push('…');
+    }
+    out
 }
 
 #[cfg(test)]

@@ -279,3 +279,74 @@ fn files_are_read_from_the_directory_and_malformed_ones_reported() {
     assert!(messages[2].starts_with("missing.env:1: cannot read it"));
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// Hostile `.env` files (SECURITY.md): NUL bytes, invalid UTF-8, a 1 MB line, an unclosed
+/// quote at the end, `export` prefixes, a key pasted on a line of its own and a terminal
+/// escape sequence. Every readable assignment is kept, every other line is a message with
+/// file and line, and no message shows a key or a control character.
+#[test]
+fn hostile_dotenv_files_are_read_and_messages_show_no_key_or_control_character() {
+    let dir = std::env::temp_dir().join(format!("errdex-doctor-hostile-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let mut bytes = Vec::new();
+    bytes.extend_from_slice(b"export ANTHROPIC_API_KEY=");
+    bytes.extend_from_slice(ANT.as_bytes());
+    bytes.extend_from_slice(b"\nNUL\0NAME=1\nBAD_UTF8=\xff\xfe\xc3\x28\n");
+    bytes.extend_from_slice(format!("LONG={}\n", "x".repeat(1024 * 1024)).as_bytes());
+    bytes.extend_from_slice(format!("{GROQ}\n").as_bytes());
+    bytes.extend_from_slice(b"\x1b]0;owned\x07 \x1b[2J\n");
+    bytes.extend_from_slice(b"export   OPENAI_BASE_URL = https://api.openai.com/v1\n");
+    bytes.extend_from_slice(b"LAST=\"never closed ");
+    bytes.extend_from_slice(OAI.as_bytes());
+    std::fs::write(dir.join(".env"), &bytes).unwrap();
+    let (files, errors) = errdex_doctor::load_files(&dir, &[]);
+    let vars = &files[0].1;
+    let got: Vec<(&str, usize)> = vars.iter().map(|v| (v.name.as_str(), v.line)).collect();
+    assert_eq!(
+        got,
+        [
+            ("ANTHROPIC_API_KEY", 1),
+            ("BAD_UTF8", 3),
+            ("LONG", 4),
+            ("OPENAI_BASE_URL", 7)
+        ]
+    );
+    assert_eq!(vars[0].value, ANT);
+    assert_eq!(vars[1].value, "\u{fffd}\u{fffd}\u{fffd}(");
+    assert_eq!(vars[2].value.len(), 1024 * 1024);
+    assert_eq!(vars[3].value, "https://api.openai.com/v1");
+    let messages: Vec<String> = errors
+        .iter()
+        .map(|e| e.to_string().replace(&format!("{}/", dir.display()), ""))
+        .collect();
+    assert_eq!(messages.len(), 4, "{messages:?}");
+    assert!(messages[0].starts_with(".env:2: `NUL\\u{0}NAME` is not a variable name"));
+    assert!(
+        messages[1].starts_with(".env:5: `gsk_****"),
+        "{}",
+        messages[1]
+    );
+    assert!(
+        messages[2].starts_with(".env:6: `\\u{1b}]0;owned\\u{7}"),
+        "{}",
+        messages[2]
+    );
+    assert_eq!(
+        messages[3],
+        ".env:8: the value of `LAST` opens a double quote that is never closed: close it"
+    );
+    let all = messages.join("\n");
+    assert!(!all.chars().any(|c| c.is_control() && c != '\n'), "{all}");
+    for key in [GROQ, OAI, ANT] {
+        for window in key.as_bytes().windows(12) {
+            let piece = std::str::from_utf8(window).unwrap();
+            assert!(!all.contains(piece), "a piece of a key leaked: {piece}");
+        }
+    }
+    let findings = run(&errdex_doctor::Inputs {
+        files,
+        ..Inputs::default()
+    });
+    assert_no_key_leaks(&findings, &[ANT, OAI, GROQ]);
+    std::fs::remove_dir_all(&dir).unwrap();
+}
