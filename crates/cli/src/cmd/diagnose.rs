@@ -250,9 +250,11 @@ fn run_batch(diagnoser: &Diagnoser, path: &Path) -> anyhow::Result<Exit> {
     let stdout = std::io::stdout().lock();
     let mut writer = BufWriter::with_capacity(1 << 16, stdout);
     let mut failed = false;
-    for (n, line) in reader.lines().enumerate() {
+    // Lines as bytes: one that is not UTF-8 is answered with an error like any other line
+    // that is not JSON, instead of ending the batch.
+    for (n, line) in reader.split(b'\n').enumerate() {
         let line = line.with_context(|| format!("{}: line {}", path.display(), n + 1))?;
-        if line.trim().is_empty() {
+        if line.trim_ascii().is_empty() {
             continue;
         }
         #[derive(serde::Deserialize)]
@@ -261,7 +263,7 @@ fn run_batch(diagnoser: &Diagnoser, path: &Path) -> anyhow::Result<Exit> {
             id: serde_json::Value,
             text: String,
         }
-        let out = match serde_json::from_str::<Input>(&line) {
+        let out = match serde_json::from_slice::<Input>(&line) {
             Ok(input) => {
                 let d = diagnoser.diagnose(input.text.as_bytes());
                 let matches = d
