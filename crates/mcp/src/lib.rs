@@ -332,5 +332,14 @@ mod tests {
         }
         assert!(server.read("errdex://errors/anthropic/nope").is_err());
         assert!(server.read("file:///etc/passwd").is_err());
+        for uri in [
+            "errdex://errors/../../etc/passwd",
+            "errdex://errors/anthropic/..%2F..%2Fetc%2Fpasswd",
+            "errdex://errors/anthropic/authentication-error/../../../Cargo.toml",
+            "errdex://errors/anthropic\\..\\x",
+            "errdex://errors/anthropic/authentication-error\0",
+        ] {
+            assert!(server.read(uri).is_err(), "{uri}");
+        }
     }
 }

@@ -754,6 +754,26 @@ anthropic.AuthenticationError: Error code: 401 - {'type': 'error', 'error': {'ty
         assert!(err.0.contains("No entry"), "{err}");
     }
 
+    /// Ids are looked up in the embedded index, never opened as paths: traversal, slashes,
+    /// backslashes and NUL find nothing and the answer reads no file.
+    #[test]
+    fn get_error_with_a_path_for_an_id_reads_nothing() {
+        for id in [
+            "../../etc/passwd",
+            "anthropic/../../../etc/passwd",
+            "anthropic/..%2F..%2Fetc%2Fpasswd",
+            "anthropic/%2e%2e",
+            "anthropic\\..\\..\\windows\\win.ini",
+            "/etc/passwd",
+            "anthropic/authentication-error\0",
+            "anthropic/authentication-error/../../Cargo.toml",
+        ] {
+            let err = get_error(&k(), &GetErrorParams { id: id.into() }).unwrap_err();
+            assert!(err.0.starts_with("No entry"), "{id}: {err}");
+            assert!(!err.0.contains("root:") && !err.0.contains("[package]"));
+        }
+    }
+
     #[test]
     fn get_error_follows_a_retired_entry_to_its_successor() {
         let index = errdex_kb::index();
