@@ -146,6 +146,8 @@ mod tests {
         for nested in payloads(1_000) {
             assert!(to_html(&nested).contains("deep"));
         }
+        // Entry Markdown 10,000 quotes deep: slow to sanitise (depth²), but no overflow.
+        assert!(to_html(&(">".repeat(10_000) + " deep")).contains("deep"));
         for nested in payloads(10_000) {
             let note = note_html(&nested);
             assert!(note.contains("deep"));
