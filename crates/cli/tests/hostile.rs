@@ -25,8 +25,9 @@ fn errdex(args: &[&str], stdin: &[u8]) -> Output {
         .stderr(Stdio::piped())
         .spawn()
         .expect("errdex runs");
-    // Every command here reads all of its input before it writes.
-    child.stdin.take().unwrap().write_all(stdin).unwrap();
+    // Every command here reads all of its input before it writes; one that refuses an
+    // input too large stops reading it, so a broken pipe is expected then.
+    let _ = child.stdin.take().unwrap().write_all(stdin);
     child.wait_with_output().unwrap()
 }
 
@@ -70,6 +71,41 @@ fn diagnose_and_scan_take_multi_megabyte_non_utf8_input() {
         first > lines - 30 && first <= lines + 1,
         "{first} of {lines}"
     );
+}
+
+/// Diagnosis holds the whole text (about four times its size in memory), so text over
+/// 64 MiB is refused, pointing to `scan`, which reads logs of any size in flat memory; a
+/// batch line over 64 MiB is skipped unread and answered with an error.
+#[test]
+fn text_over_64_mib_is_refused_and_scan_is_named() {
+    let mut huge = vec![b'x'; 64 * 1024 * 1024 + 1];
+    let o = errdex(&["diagnose"], &huge);
+    assert_eq!(o.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        stderr.contains("standard input is over 64 MiB") && stderr.contains("errdex scan"),
+        "{stderr}"
+    );
+    assert!(o.stdout.is_empty());
+
+    huge.truncate(64 * 1024 * 1024 + 10);
+    let mut batch = huge;
+    batch.push(b'\n');
+    let good = serde_json::json!({"id": 2, "text": String::from_utf8(capture()).unwrap()});
+    batch.extend_from_slice(good.to_string().as_bytes());
+    let o = errdex(&["diagnose", "--batch", "-"], &batch);
+    assert_eq!(o.status.code(), Some(1));
+    let lines: Vec<serde_json::Value> = String::from_utf8(o.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 2, "{lines:?}");
+    assert_eq!(
+        lines[0]["error"],
+        "line 1 is over 64 MiB: diagnose reads one error; for a log of any size use `errdex scan`"
+    );
+    assert_eq!(lines[1]["matches"][0]["id"], AUTH);
 }
 
 /// A batch line that is not UTF-8, or whose JSON nests past serde_json's recursion limit,

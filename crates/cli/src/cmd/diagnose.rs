@@ -29,20 +29,35 @@ pub fn run(args: DiagnoseArgs, out: &Output) -> anyhow::Result<Exit> {
     })
 }
 
-/// The whole input, from a file or standard input (`-` or no file).
+/// Text larger than this is refused, as is a batch line larger than this: diagnosis holds
+/// the whole text, about four times its size in memory (64 MiB: 290 MB). Logs of any size
+/// go through `errdex scan`, in flat memory.
+const MAX_INPUT: usize = 64 * 1024 * 1024;
+const TOO_LARGE: &str =
+    "is over 64 MiB: diagnose reads one error; for a log of any size use `errdex scan`";
+
+/// The whole input, from a file or standard input (`-` or no file), up to [`MAX_INPUT`].
 fn read_input(file: Option<&Path>) -> anyhow::Result<Vec<u8>> {
     let mut input = Vec::new();
-    match file {
+    let limit = MAX_INPUT as u64 + 1;
+    let name = match file {
         Some(path) if path != Path::new("-") => {
-            input =
-                std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
+            std::fs::File::open(path)
+                .and_then(|f| f.take(limit).read_to_end(&mut input))
+                .with_context(|| format!("cannot read {}", path.display()))?;
+            path.display().to_string()
         }
         _ => {
             std::io::stdin()
                 .lock()
+                .take(limit)
                 .read_to_end(&mut input)
                 .context("cannot read standard input")?;
+            "standard input".to_string()
         }
+    };
+    if input.len() > MAX_INPUT {
+        anyhow::bail!("{name} {TOO_LARGE}");
     }
     Ok(input)
 }
@@ -238,6 +253,22 @@ struct BatchMatch<'a> {
     confidence: f32,
 }
 
+/// Reads past the rest of a line without keeping it.
+fn skip_line(reader: &mut dyn BufRead) -> std::io::Result<()> {
+    loop {
+        let buf = reader.fill_buf()?;
+        if buf.is_empty() {
+            return Ok(());
+        }
+        if let Some(at) = buf.iter().position(|&b| b == b'\n') {
+            reader.consume(at + 1);
+            return Ok(());
+        }
+        let len = buf.len();
+        reader.consume(len);
+    }
+}
+
 /// One JSON line in (`{"id", "text", …}`), one JSON line out, in order.
 fn run_batch(diagnoser: &Diagnoser, path: &Path) -> anyhow::Result<Exit> {
     let reader: Box<dyn BufRead> = if path == Path::new("-") {
@@ -251,9 +282,30 @@ fn run_batch(diagnoser: &Diagnoser, path: &Path) -> anyhow::Result<Exit> {
     let mut writer = BufWriter::with_capacity(1 << 16, stdout);
     let mut failed = false;
     // Lines as bytes: one that is not UTF-8 is answered with an error like any other line
-    // that is not JSON, instead of ending the batch.
-    for (n, line) in reader.split(b'\n').enumerate() {
-        let line = line.with_context(|| format!("{}: line {}", path.display(), n + 1))?;
+    // that is not JSON, instead of ending the batch; one over MAX_INPUT is skipped unread.
+    let mut reader = reader;
+    let mut line = Vec::new();
+    for n in 0.. {
+        line.clear();
+        let read = (&mut reader)
+            .take(MAX_INPUT as u64 + 1)
+            .read_until(b'\n', &mut line)
+            .with_context(|| format!("{}: line {}", path.display(), n + 1))?;
+        if read == 0 {
+            break;
+        }
+        if line.len() > MAX_INPUT {
+            skip_line(&mut reader)?;
+            failed = true;
+            let error = BatchLine {
+                id: serde_json::Value::Null,
+                matches: Vec::new(),
+                error: Some(format!("line {} {TOO_LARGE}", n + 1)),
+            };
+            writer.write_all(serde_json::to_string(&error)?.as_bytes())?;
+            writer.write_all(b"\n")?;
+            continue;
+        }
         if line.trim_ascii().is_empty() {
             continue;
         }
