@@ -1236,3 +1236,67 @@ async fn cohere_v1_chat_answers_the_v1_shape_and_any_case_of_bearer() {
     assert_eq!(a.status, 401);
     assert_eq!(a.json()["message"], "invalid api token");
 }
+
+#[tokio::test]
+async fn xai_unsupported_argument_names_the_parameter_and_answers_without_it() {
+    let state = MockState::new();
+    let body = json!({"model": "grok-4", "messages": [{"role": "user", "content": "Hi"}], "presence_penalty": 0.5});
+    let a = call(
+        &state,
+        "POST",
+        "/xai/unsupported_argument/v1/chat/completions",
+        bearer(Provider::Xai),
+        body,
+    )
+    .await;
+    assert_eq!(a.status, 400, "{}", a.text);
+    assert_eq!(a.json()["code"], "Client specified an invalid argument");
+    assert_eq!(
+        a.json()["error"],
+        "Model grok-4 does not support parameter presencePenalty."
+    );
+    let a = call(
+        &state,
+        "POST",
+        "/xai/unsupported_argument/v1/chat/completions",
+        bearer(Provider::Xai),
+        json!({"model": "grok-4", "messages": [{"role": "user", "content": "Hi"}]}),
+    )
+    .await;
+    assert_eq!(a.status, 200, "{}", a.text);
+}
+
+#[tokio::test]
+async fn openai_json_mode_answers_json_only_when_asked() {
+    let state = MockState::new();
+    let uri = "/openai/json_mode/v1/chat/completions";
+    let a = call(&state, "POST", uri, bearer(Provider::Openai), chat_body()).await;
+    assert_eq!(a.status, 200, "{}", a.text);
+    let prose = a.json()["choices"][0]["message"]["content"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(serde_json::from_str::<Value>(&prose).is_err(), "{prose}");
+    let mut body = chat_body();
+    body["response_format"] = json!({"type": "json_object"});
+    let a = call(&state, "POST", uri, bearer(Provider::Openai), body).await;
+    let content = a.json()["choices"][0]["message"]["content"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(serde_json::from_str::<Value>(&content).unwrap().is_object());
+    let mut body = chat_body();
+    body["response_format"] = json!({"type": "json_schema", "json_schema": {"name": "Reply", "strict": true, "schema": {
+        "type": "object", "properties": {"title": {"type": "string"}, "tags": {"type": "array", "items": {"type": "string"}}, "score": {"type": "integer"}},
+        "required": ["title", "tags", "score"], "additionalProperties": false}}});
+    let a = call(&state, "POST", uri, bearer(Provider::Openai), body).await;
+    let content = a.json()["choices"][0]["message"]["content"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let v: Value = serde_json::from_str(&content).unwrap();
+    assert!(
+        v["title"].is_string() && v["tags"].is_array() && v["score"].is_i64(),
+        "{v}"
+    );
+}

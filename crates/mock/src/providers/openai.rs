@@ -30,6 +30,10 @@ pub fn sub_scenarios(p: Provider) -> &'static [(&'static str, &'static str)] {
                 "length",
                 "200 cut at the token limit: finish_reason length, JSON content unfinished",
             ),
+            (
+                "json_mode",
+                "200: JSON content only when response_format asks for it, prose otherwise",
+            ),
         ],
         Provider::Groq => &[
             (
@@ -99,6 +103,10 @@ pub fn sub_scenarios(p: Provider) -> &'static [(&'static str, &'static str)] {
                 "403: the key's own credit limit is used up (Key limit exceeded)",
             ),
         ],
+        Provider::Xai => &[(
+            "unsupported_argument",
+            "400: a sampling or reasoning parameter the model does not take (ok without it)",
+        )],
         Provider::Mistral => &[(
             "message_order",
             "400 invalid_request_message_order: Unexpected role 'user' after role 'tool'",
@@ -359,6 +367,17 @@ fn answer_error(scenario: &str, p: Provider, cx: &Ctx, model: &str) -> Option<Re
             body["usage"] = json!({"prompt_tokens": 8, "completion_tokens": 16, "total_tokens": 24});
             Reply::ok(body).outcome(Outcome::Truncated)
         }
+        // JSON mode: with response_format json_object or json_schema the model's content is
+        // JSON (https://platform.openai.com/docs/guides/structured-outputs); without it, the
+        // ordinary prose answer, which a JSON output parser cannot read.
+        (Openai, "json_mode") if cx.route == Route::Chat => match cx.body["response_format"]["type"].as_str() {
+            Some("json_object") => Reply::ok(completion(model, "{\"answer\": \"Hello from errdex mock.\"}")),
+            Some("json_schema") => {
+                let instance = schema_instance(&cx.body["response_format"]["json_schema"]["schema"]);
+                Reply::ok(completion(model, &instance.to_string()))
+            }
+            _ => success(cx, model),
+        },
         (Openai, "tool_message_order") => {
             let at = cx.body["messages"].as_array().and_then(|m| m.iter().position(|m| m["role"] == "tool")).unwrap_or(1);
             Reply::json(400, json!({"error": {"message": "Invalid parameter: messages with role 'tool' must be a response to a preceeding message with 'tool_calls'.", "type": "invalid_request_error", "param": format!("messages.[{at}].role"), "code": null}}))
@@ -528,6 +547,26 @@ fn answer_error(scenario: &str, p: Provider, cx: &Ctx, model: &str) -> Option<Re
         // as in public fixtures of the same body (a LiteLLM `XaiException - {"code":"Some
         // resource has been exhausted","error":"Your team … has either used all available …"}`).
         (Xai, "quota") => err(p, 429, &format!("Your team {XAI_TEAM} has either used all available credits or reached its monthly spending limit. To continue making API requests, please purchase more credits or raise your spending limit."), "Some resource has been exhausted", None),
+        // A parameter the model does not take (https://docs.x.ai/docs/guides/reasoning: reasoning
+        // models reject presencePenalty, frequencyPenalty and stop; reasoning_effort only on some
+        // models). Body as quoted in https://github.com/BerriAI/litellm/pull/16265 ("Model
+        // grok-4-latest does not support parameter reasoningEffort."); the older wording
+        // "Argument not supported on this model: stop" in https://github.com/BerriAI/litellm/issues/12635 .
+        // Without such a parameter the request is answered.
+        (Xai, "unsupported_argument") => {
+            let sent = [
+                ("presence_penalty", "presencePenalty"),
+                ("frequency_penalty", "frequencyPenalty"),
+                ("stop", "stop"),
+                ("reasoning_effort", "reasoningEffort"),
+            ]
+            .into_iter()
+            .find(|(k, _)| cx.body.get(*k).is_some_and(|v| !v.is_null()));
+            match sent {
+                Some((_, name)) => err(p, 400, &format!("Model {model} does not support parameter {name}."), "Client specified an invalid argument", None),
+                None => success(cx, model),
+            }
+        }
         (Xai, "server_error") => err(p, 500, "Internal error", "Internal error", None),
         (Xai, "overloaded") => err(p, 503, "Service temporarily unavailable. The model is at capacity.", "The service is currently unavailable", None),
 
@@ -573,6 +612,27 @@ fn content_filter(p: Provider, cx: &Ctx, model: &str) -> Option<Reply> {
             Reply::ok(body).outcome(Outcome::ContentFilter)
         }
     })
+}
+
+/// A minimal instance of a JSON schema's object: each property with an empty value of its
+/// type, so structured-output parsers that validate against the schema accept it.
+fn schema_instance(schema: &Value) -> Value {
+    match schema["type"].as_str() {
+        Some("object") => {
+            let mut out = serde_json::Map::new();
+            if let Some(props) = schema["properties"].as_object() {
+                for (name, prop) in props {
+                    out.insert(name.clone(), schema_instance(prop));
+                }
+            }
+            Value::Object(out)
+        }
+        Some("array") => json!([]),
+        Some("integer") | Some("number") => json!(0),
+        Some("boolean") => json!(false),
+        Some("null") => Value::Null,
+        _ => json!("Hello from errdex mock."),
+    }
 }
 
 pub fn completion(model: &str, text: &str) -> Value {
