@@ -190,6 +190,11 @@ pub static PROVIDER_FACTS: &[ProviderFact] = &[
     row("AnthropicException", Wrapper, P::Anthropic, "litellm exception_mapping_utils.py"),
     transport("OpenAIException", Wrapper, P::Openai, "litellm exception_mapping_utils.py"),
     row("AzureException", Wrapper, P::AzureOpenai, "litellm exception_mapping_utils.py"),
+    // LiteLLM's Azure handler raises its own error before the mapping (a timeout shows
+    // `litellm.llms.azure.common_utils.AzureOpenAIError: Request timed out.` and frames of
+    // litellm/llms/azure/azure.py; litellm 1.110.2).
+    row("AzureOpenAIError", Wrapper, P::AzureOpenai, "litellm 1.110.2: llms/azure/common_utils.py (AzureOpenAIError), raised from llms/azure/azure.py"),
+    ProviderFact { word: false, ..row("litellm/llms/azure/", Wrapper, P::AzureOpenai, "litellm 1.110.2 package layout: llms/azure/azure.py calls Azure OpenAI") },
     row("Fireworks_aiException", Wrapper, P::Fireworks, "litellm exception_mapping_utils.py"),
     row("GroqException", Wrapper, P::Groq, "litellm exception_mapping_utils.py"),
     row("Together_aiException", Wrapper, P::Together, "litellm exception_mapping_utils.py"),
@@ -282,6 +287,10 @@ pub static PROVIDER_FACTS: &[ProviderFact] = &[
     row("Claude", Name, P::Anthropic, "Anthropic's model family name"),
     transport("OpenAI", Name, P::Openai, "provider name (also in 'OpenAI-compatible')"),
     row("Azure OpenAI", Name, P::AzureOpenai, "provider name"),
+    // The openai package's Azure clients, as code lines and Node stack lines show them
+    // (`at AzureOpenAI.makeRequest`): openai 3.54.0 lib/azure.py, openai (npm) 7.57.0 azure.js.
+    row("AzureOpenAI", Name, P::AzureOpenai, "openai 3.54.0: lib/azure.py (class AzureOpenAI); openai (npm) 7.57.0: azure.js (class AzureOpenAI)"),
+    row("AsyncAzureOpenAI", Name, P::AzureOpenai, "openai 3.54.0: lib/azure.py (class AsyncAzureOpenAI)"),
     row("Fireworks", Name, P::Fireworks, "provider name"),
     row("Groq", Name, P::Groq, "provider name"),
     row("Together AI", Name, P::Together, "provider name"),
