@@ -15,6 +15,9 @@ pub enum Outcome {
     ContentFilter,
     /// A 200 whose answer stopped at the output-token limit (`finish_reason: "length"`).
     Truncated,
+    /// A 200 whose content is prose where the caller's parser wants JSON (`json_mode`
+    /// without a JSON `response_format`).
+    Unstructured,
 }
 
 #[derive(Debug, Clone)]

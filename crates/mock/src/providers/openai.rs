@@ -376,7 +376,7 @@ fn answer_error(scenario: &str, p: Provider, cx: &Ctx, model: &str) -> Option<Re
                 let instance = schema_instance(&cx.body["response_format"]["json_schema"]["schema"]);
                 Reply::ok(completion(model, &instance.to_string()))
             }
-            _ => success(cx, model),
+            _ => success(cx, model).outcome(Outcome::Unstructured),
         },
         (Openai, "tool_message_order") => {
             let at = cx.body["messages"].as_array().and_then(|m| m.iter().position(|m| m["role"] == "tool")).unwrap_or(1);
