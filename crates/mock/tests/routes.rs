@@ -1300,3 +1300,30 @@ async fn openai_json_mode_answers_json_only_when_asked() {
         "{v}"
     );
 }
+
+#[tokio::test]
+async fn fireworks_fire_pass_route_refuses_the_model_list_only() {
+    let state = MockState::new();
+    let a = call(
+        &state,
+        "GET",
+        "/fireworks/fire_pass_route/inference/v1/models",
+        bearer(Provider::Fireworks),
+        Value::Null,
+    )
+    .await;
+    assert_eq!(a.status, 403, "{}", a.text);
+    assert_eq!(
+        a.json()["error"]["message"],
+        "Fire Pass API keys are not authorized for this route."
+    );
+    let a = call(
+        &state,
+        "POST",
+        "/fireworks/fire_pass_route/inference/v1/chat/completions",
+        bearer(Provider::Fireworks),
+        chat_body(),
+    )
+    .await;
+    assert_eq!(a.status, 200, "{}", a.text);
+}

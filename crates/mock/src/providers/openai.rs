@@ -61,10 +61,16 @@ pub fn sub_scenarios(p: Provider) -> &'static [(&'static str, &'static str)] {
                 "400 invalid_request_error: a message carries a property Groq does not accept",
             ),
         ],
-        Provider::Fireworks => &[(
-            "first_token_deadline",
-            "429 too_many_requests: no first token before the deadline (overloaded)",
-        )],
+        Provider::Fireworks => &[
+            (
+                "first_token_deadline",
+                "429 too_many_requests: no first token before the deadline (overloaded)",
+            ),
+            (
+                "fire_pass_route",
+                "403 on GET /models for a Fire Pass key; chat completions answered",
+            ),
+        ],
         Provider::Together => &[(
             "non_serverless_model",
             "400 model_not_available: the model needs a dedicated endpoint",
@@ -438,6 +444,14 @@ fn answer_error(scenario: &str, p: Provider, cx: &Ctx, model: &str) -> Option<Re
         // --- Fireworks: https://docs.fireworks.ai/guides/inference-error-codes (statuses;
         // messages and codes other than PRECONDITION_FAILED are assumptions, sdk-facts §5.5)
         (Fireworks, "permission") => err(p, 403, "Forbidden", "error", Some("PERMISSION_DENIED")),
+        // A Fire Pass subscription key (fpk_…) may call chat completions but not list models:
+        // 403 "Fire Pass API keys are not authorized for this route." on /inference/v1/models
+        // (https://github.com/diegosouzapw/OmniRoute/issues/2929, the message quoted; the
+        // envelope and code are those of the 403 above, an assumption).
+        (Fireworks, "fire_pass_route") => match cx.route {
+            Route::Models => err(p, 403, "Fire Pass API keys are not authorized for this route.", "error", Some("PERMISSION_DENIED")),
+            _ => success(cx, model),
+        },
         // param "model": https://github.com/warpdotdev/warp/issues/15107 (quoted body).
         (Fireworks, "model_not_found") => Reply::json(404, json!({"error": {"message": "Model not found, inaccessible, and/or not deployed", "param": "model", "code": "NOT_FOUND", "type": "error"}, "request_id": "00000000-0000-4000-8000-e77de0mock00"})),
         // Fireworks' other envelope {"error": {"object", "type", "code", "message"}}
