@@ -100,6 +100,7 @@ impl Searcher {
         parser.set_field_boost(self.signals, 3.0);
         parser.set_field_boost(self.exceptions, 2.0);
         parser.set_field_boost(self.summary, 1.5);
+        let query = &without_exclusions(query);
         // The words in any order, plus the same words as a phrase: an entry that holds
         // the pasted text verbatim ("invalid x-api-key") ranks above one that has the
         // words scattered.
@@ -157,6 +158,28 @@ impl Searcher {
     }
 }
 
+/// The query with nothing that excludes: a `-` that starts a word and the `NOT` keyword
+/// become plain text. Pasted text is full of such dashes (`--model`, `-32600`), which
+/// should not hide the entries that hold those words; and tantivy 0.27 breaks its own
+/// seek contract when it excludes a phrase (`-notes/{i`, found by fuzzing: a debug
+/// assertion, and possibly wrong results without one).
+fn without_exclusions(query: &str) -> String {
+    let mut out = String::with_capacity(query.len());
+    let mut previous = ' ';
+    for c in query.chars() {
+        out.push(if c == '-' && !previous.is_alphanumeric() {
+            ' '
+        } else {
+            c
+        });
+        previous = c;
+    }
+    out.split(' ')
+        .map(|word| if word == "NOT" { "not" } else { word })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 /// Class names split so that `AuthenticationError` is found by `authenticationerror` and
 /// by the dotted path's parts.
 fn exception_words(entry: &Entry) -> String {
@@ -211,6 +234,33 @@ mod tests {
             .search("anthropic.AuthenticationError", 3)
             .unwrap();
         assert_eq!(hits[0].id.to_string(), "anthropic/authentication-error");
+    }
+
+    /// Found by fuzzing the search API: a query that excluded a phrase panicked inside
+    /// tantivy. A dash or `NOT` now excludes nothing.
+    #[test]
+    fn a_leading_dash_or_not_excludes_nothing() {
+        let s = searcher();
+        let ids = |q: &str| -> Vec<String> {
+            s.search(q, 10)
+                .unwrap()
+                .iter()
+                .map(|h| h.id.to_string())
+                .collect()
+        };
+        for q in [
+            "-notes/{i",
+            "x -e/api/v1/notes",
+            "-0~e/api/v1/notes/{i",
+            "NOT api/v1/notes/x",
+        ] {
+            assert!(s.search(q, 10).is_ok(), "{q}");
+        }
+        let plain = ids("invalid api key");
+        assert!(!plain.is_empty());
+        assert_eq!(ids("invalid -api key"), plain);
+        assert_eq!(ids("invalid NOT api key"), ids("invalid not api key"));
+        assert_eq!(ids("--model gpt-4o"), ids("model gpt-4o"));
     }
 
     #[test]
