@@ -129,7 +129,15 @@ fn split_front_matter<'t>(
     for (i, line) in lines.enumerate() {
         if line.trim_end() == "+++" {
             let body_start = offset + line.len();
-            return Some((&text[front_start..offset], 2, &text[body_start..], i + 3));
+            // The body starts on the next line; a file that ends on the closing `+++`
+            // (no line break) has no next line, and its empty body is reported there.
+            let body_line = if line.ends_with('\n') { i + 3 } else { i + 2 };
+            return Some((
+                &text[front_start..offset],
+                2,
+                &text[body_start..],
+                body_line,
+            ));
         }
         offset += line.len();
     }
