@@ -283,12 +283,16 @@ impl Diagnoser {
                 exceptions,
             });
         }
-        // Classes that several entries of one kind list for one SDK.
-        let mut listed: HashMap<(String, String, Kind), Vec<usize>> = HashMap::new();
+        // Classes that several entries of one provider and kind list for one SDK: the class
+        // alone cannot choose between them (an OpenAI 400 of unknown cause). Entries of
+        // different providers that share an SDK's class (OpenAI's and Azure's
+        // `APITimeoutError`) are told apart by the provider, so the class stays theirs.
+        type Owners = HashMap<(String, String, Kind, Provider), Vec<usize>>;
+        let mut listed: Owners = HashMap::new();
         for (at, entry) in entries.iter().enumerate() {
             for e in &entry.exceptions {
                 let owners = listed
-                    .entry((e.sdk.clone(), e.class.clone(), entry.kind))
+                    .entry((e.sdk.clone(), e.class.clone(), entry.kind, entry.provider))
                     .or_default();
                 if !owners.contains(&at) {
                     owners.push(at);
@@ -296,10 +300,10 @@ impl Diagnoser {
             }
         }
         for entry in &mut entries {
-            let kind = entry.kind;
+            let (kind, provider) = (entry.kind, entry.provider);
             for e in &mut entry.exceptions {
                 e.shared = listed
-                    .get(&(e.sdk.clone(), e.class.clone(), kind))
+                    .get(&(e.sdk.clone(), e.class.clone(), kind, provider))
                     .is_some_and(|owners| owners.len() > 1);
             }
         }
