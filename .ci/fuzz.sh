@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# Fuzzing: builds the cargo-fuzz targets in fuzz/ once, then runs each for a bounded time
+# (seconds per target, default 30) from the committed seeds in fuzz/corpus/<target>/.
+# Fails on any crash (panic, failed assertion), any input taking over 10 s, or over 2 GB
+# of memory; libFuzzer leaves the input in fuzz/artifacts/<target>/ and it is printed here.
+# New inputs go to a scratch folder, so the committed corpus only changes by hand
+# (`cargo +nightly fuzz cmin`).
+#
+#   bash .ci/fuzz.sh          # 30 s per target
+#   bash .ci/fuzz.sh 600      # the long run
+set -euo pipefail
+cd "$(dirname "$0")/../fuzz"
+per_target="${1:-30}"
+# Extra libFuzzer flags, e.g. FUZZ_FLAGS=-report_slow_units=1.
+read -r -a extra <<<"${FUZZ_FLAGS:-}"
+
+# libFuzzer needs a nightly compiler; cargo-fuzz drives it.
+if ! rustup run nightly rustc --version >/dev/null 2>&1; then
+    rustup toolchain install nightly --profile minimal
+fi
+if ! cargo +nightly fuzz --version >/dev/null 2>&1; then
+    cargo install cargo-fuzz --locked
+fi
+
+# No sanitizer: the code under test is safe Rust, so what the targets look for is panics,
+# hangs and runaway memory, and an uninstrumented build takes half the time.
+build=(--sanitizer none)
+echo "== cargo fuzz build ($(cargo +nightly fuzz --version))"
+cargo +nightly fuzz build "${build[@]}"
+
+scratch="$(mktemp -d)"
+trap 'rm -rf "$scratch"' EXIT
+failed=()
+for target in $(cargo +nightly fuzz list); do
+    echo "== fuzz $target for ${per_target} s"
+    mkdir -p "$scratch/$target" "corpus/$target"
+    dict=()
+    if [ -f "dict/$target.dict" ]; then
+        dict=("-dict=dict/$target.dict")
+    fi
+    # The scratch folder comes first: libFuzzer writes new inputs to the first folder only.
+    if ! cargo +nightly fuzz run "${build[@]}" "$target" "$scratch/$target" "corpus/$target" -- \
+        -max_total_time="$per_target" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
+        "${dict[@]}" "${extra[@]}" 2>"$scratch/$target.log"; then
+        tail -n 60 "$scratch/$target.log"
+        failed+=("$target")
+    else
+        grep -E '^(Done|stat::number_of_executed_units|stat::peak_rss_mb)|cov: .* ft: .*DONE' \
+            "$scratch/$target.log" || tail -n 3 "$scratch/$target.log"
+    fi
+done
+
+if [ "${#failed[@]}" -gt 0 ]; then
+    echo "fuzz: FAILED: ${failed[*]} (inputs in fuzz/artifacts/)"
+    exit 1
+fi
+echo "fuzz: every target ran ${per_target} s without a crash"
