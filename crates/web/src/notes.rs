@@ -59,6 +59,7 @@ pub fn routes() -> Router<AppState> {
 /// Everything about notes that lives as long as the server.
 pub struct Notes {
     cache: Mutex<HashMap<usize, Arc<Fresh>>>,
+    html: NoteHtml,
     pub(crate) options: NotesOptions,
     pub(crate) admin: guard::AdminToken,
     note_limit: Limit,
@@ -69,6 +70,7 @@ impl Notes {
     pub fn new(options: NotesOptions) -> Notes {
         Notes {
             cache: Mutex::default(),
+            html: NoteHtml::default(),
             admin: guard::AdminToken::new(options.admin_token.as_deref()),
             note_limit: Limit::per_hour(options.notes_per_hour, "notes"),
             confirm_limit: Limit::per_hour(options.confirmations_per_hour, "confirmations"),
@@ -89,6 +91,38 @@ impl Notes {
             .lock()
             .unwrap_or_else(|e| e.into_inner())
             .insert(n, fresh);
+    }
+}
+
+/// Each note's sanitised HTML, kept: a confirmation or a new note re-renders the entry's
+/// whole fragment, and Markdown plus ammonia for every note of a busy entry on every change
+/// took most of a second at 150 notes. A note's text does not change once written (an
+/// import may replace it: the text's hash is part of the key).
+#[derive(Default)]
+struct NoteHtml(Mutex<HashMap<Uuid, (u64, Arc<str>)>>);
+
+impl NoteHtml {
+    /// Beyond this many notes the map starts again (an upper bound on memory, not an LRU:
+    /// a server with that many notes re-renders each once more).
+    const MAX: usize = 100_000;
+
+    fn get(&self, id: Uuid, text: &str) -> Arc<str> {
+        use std::hash::{Hash, Hasher};
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        text.hash(&mut h);
+        let hash = h.finish();
+        if let Some((seen, html)) = self.0.lock().unwrap_or_else(|e| e.into_inner()).get(&id) {
+            if *seen == hash {
+                return html.clone();
+            }
+        }
+        let html: Arc<str> = note_html(text).into();
+        let mut map = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        if map.len() >= Self::MAX {
+            map.clear();
+        }
+        map.insert(id, (hash, html.clone()));
+        html
     }
 }
 
@@ -180,10 +214,13 @@ pub struct NotesResponse {
     pub notes: Vec<NoteView>,
 }
 
-fn view(n: &PublishedNote) -> NoteView {
+fn view(n: &PublishedNote, html: Option<&NoteHtml>) -> NoteView {
     NoteView {
         id: n.id,
-        html: note_html(&n.text),
+        html: match html {
+            Some(cache) => cache.get(n.id, &n.text).to_string(),
+            None => note_html(&n.text),
+        },
         sdk_version: format!("{} {}", n.sdk_package, n.sdk_version),
         name: n.name.clone(),
         created_at: n.created_at.to_text(),
@@ -217,20 +254,24 @@ struct Fragment {
 fn render(
     entry: &Entry,
     notes: &[PublishedNote],
+    html: Option<&NoteHtml>,
     built: Option<Built>,
     unavailable: bool,
 ) -> Result<Fresh, AppError> {
-    let views: Vec<NoteView> = notes.iter().map(view).collect();
-    let json = serde_json::to_vec(&NotesResponse { notes: views })
+    let response = NotesResponse {
+        notes: notes.iter().map(|n| view(n, html)).collect(),
+    };
+    let json = serde_json::to_vec(&response)
         .map_err(|e| AppError::Internal(format!("notes JSON: {e}")))?;
     let href = entry_href(&entry.id);
     let html = Fragment {
         notes: notes
             .iter()
-            .map(|n| FragmentNote {
+            .zip(response.notes)
+            .map(|(n, view)| FragmentNote {
                 date: n.created_at.to_text()[..10].to_string(),
                 confirm_action: format!("{href}/notes/{}/confirm", n.id),
-                view: view(n),
+                view,
             })
             .collect(),
         unavailable,
@@ -271,7 +312,7 @@ pub async fn fresh(
             AppError::Unavailable("the notes cannot be read right now; try again shortly".into())
         })?,
     };
-    let fresh = Arc::new(render(entry, &published, built, false)?);
+    let fresh = Arc::new(render(entry, &published, Some(&notes.html), built, false)?);
     if built.is_some() {
         notes.keep(n, fresh.clone());
     }
@@ -280,7 +321,7 @@ pub async fn fresh(
 
 /// The fragment shown when the database does not answer: the page still works.
 pub fn unavailable(entry: &Entry) -> Result<Fresh, AppError> {
-    render(entry, &[], None, true)
+    render(entry, &[], None, None, true)
 }
 
 pub fn mark_cache(response: &mut Response, hit: bool) {
@@ -867,6 +908,24 @@ async fn confirm_note(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_notes_html_is_rendered_once_until_its_text_changes() {
+        let cache = NoteHtml::default();
+        let id = Uuid::new_v4();
+        let first = cache.get(id, "Set `ANTHROPIC_API_KEY` <script>x</script>");
+        assert_eq!(
+            &*first,
+            &*note_html("Set `ANTHROPIC_API_KEY` <script>x</script>")
+        );
+        assert!(!first.contains("<script"));
+        assert!(Arc::ptr_eq(
+            &first,
+            &cache.get(id, "Set `ANTHROPIC_API_KEY` <script>x</script>")
+        ));
+        let changed = cache.get(id, "Another **text**");
+        assert!(changed.contains("<strong>text</strong>"));
+    }
 
     fn entry() -> &'static Entry {
         errdex_kb::index()
