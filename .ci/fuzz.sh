@@ -3,8 +3,9 @@
 # (seconds per target, default 30) from the committed seeds in fuzz/corpus/<target>/.
 # Fails on any crash (panic, failed assertion), any input taking over 10 s, or over 2 GB
 # of memory; libFuzzer leaves the input in fuzz/artifacts/<target>/ and it is printed here.
-# New inputs go to a scratch folder, so the committed corpus only changes by hand
-# (`cargo +nightly fuzz cmin`).
+# New inputs go to a scratch folder, so the committed corpus only changes by hand: after a
+# long run, `fuzz/target/<triple>/release/<target> -merge=1 -use_counters=0
+# corpus/<target> <its new inputs>` adds those that reach new code.
 #
 #   bash .ci/fuzz.sh          # 30 s per target
 #   bash .ci/fuzz.sh 600      # the long run
@@ -14,24 +15,31 @@ per_target="${1:-30}"
 # Extra libFuzzer flags, e.g. FUZZ_FLAGS=-report_slow_units=1.
 read -r -a extra <<<"${FUZZ_FLAGS:-}"
 
-# libFuzzer needs a nightly compiler; cargo-fuzz drives it.
+# cargo-fuzz drives libFuzzer, on nightly when there is one or it can be installed.
+# Without a sanitizer (below) the build uses no nightly feature, so where no nightly can
+# be had the default toolchain builds it.
+toolchain=nightly
 if ! rustup run nightly rustc --version >/dev/null 2>&1; then
-    rustup toolchain install nightly --profile minimal
+    if ! timeout 600 rustup toolchain install nightly --profile minimal; then
+        toolchain="$(rustup show active-toolchain | cut -d' ' -f1)"
+        echo "fuzz: no nightly toolchain to be had; building with $toolchain"
+    fi
 fi
-if ! cargo +nightly fuzz --version >/dev/null 2>&1; then
+if ! cargo fuzz --version >/dev/null 2>&1; then
     cargo install cargo-fuzz --locked
 fi
+fuzz() { cargo "+$toolchain" fuzz "$@"; }
 
 # No sanitizer: the code under test is safe Rust, so what the targets look for is panics,
 # hangs and runaway memory, and an uninstrumented build takes half the time.
 build=(--sanitizer none)
-echo "== cargo fuzz build ($(cargo +nightly fuzz --version))"
-cargo +nightly fuzz build "${build[@]}"
+echo "== cargo fuzz build ($(fuzz --version), $(rustup run "$toolchain" rustc --version))"
+fuzz build "${build[@]}"
 
 scratch="$(mktemp -d)"
 trap 'rm -rf "$scratch"' EXIT
 failed=()
-for target in $(cargo +nightly fuzz list); do
+for target in $(fuzz list); do
     echo "== fuzz $target for ${per_target} s"
     mkdir -p "$scratch/$target" "corpus/$target"
     dict=()
@@ -39,13 +47,13 @@ for target in $(cargo +nightly fuzz list); do
         dict=("-dict=dict/$target.dict")
     fi
     # The scratch folder comes first: libFuzzer writes new inputs to the first folder only.
-    if ! cargo +nightly fuzz run "${build[@]}" "$target" "$scratch/$target" "corpus/$target" -- \
+    if ! fuzz run "${build[@]}" "$target" "$scratch/$target" "corpus/$target" -- \
         -max_total_time="$per_target" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
         "${dict[@]}" "${extra[@]}" 2>"$scratch/$target.log"; then
         tail -n 60 "$scratch/$target.log"
         failed+=("$target")
     else
-        grep -E '^(Done|stat::number_of_executed_units|stat::peak_rss_mb)|cov: .* ft: .*DONE' \
+        grep -E '^(Done|stat::number_of_executed_units|stat::peak_rss_mb)|DONE +cov:' \
             "$scratch/$target.log" || tail -n 3 "$scratch/$target.log"
     fi
 done
