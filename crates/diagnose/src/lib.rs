@@ -23,6 +23,25 @@ mod version;
 
 pub use facts::Language;
 pub use normalize::normalize;
+
+/// `input` normalised and redacted: the text every answer and every scan sample shows.
+///
+/// An escape sequence cut short swallows what follows it up to a letter (`ESC [` before
+/// `sk-ant-…` takes the `s`, `ESC` alone takes one character), and a key without its
+/// prefix is no longer recognised as one: text with escapes is redacted before it is
+/// normalised as well as after.
+pub fn clean(input: &[u8]) -> String {
+    let normalized = if memchr::memchr(0x1b, input).is_some() {
+        normalize(
+            errdex_secrets::redact(&String::from_utf8_lossy(input))
+                .text
+                .as_bytes(),
+        )
+    } else {
+        normalize(input)
+    };
+    errdex_secrets::redact(&normalized).text
+}
 pub use scan::{Occurrence, ScanGroup, ScanReport, Scanner};
 pub use score::THRESHOLD;
 
@@ -382,9 +401,7 @@ impl Diagnoser {
 
     /// Diagnoses one input: bytes or text, any size, any encoding.
     pub fn diagnose(&self, input: impl AsRef<[u8]>) -> Diagnosis {
-        let normalized = normalize(input.as_ref());
-        let redacted = errdex_secrets::redact(&normalized).text;
-        score::diagnose(self, redacted)
+        score::diagnose(self, clean(input.as_ref()))
     }
 
     /// Every signature literal of the knowledge base — entry literals, exception classes,

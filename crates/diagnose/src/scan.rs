@@ -241,12 +241,7 @@ impl Scanner<'_> {
     }
 
     fn record(&mut self, m: Match, line_no: u64, line: &[u8]) -> Occurrence {
-        let sample: String = errdex_secrets::redact(&crate::normalize(line))
-            .text
-            .trim()
-            .chars()
-            .take(300)
-            .collect();
+        let sample: String = crate::clean(line).trim().chars().take(300).collect();
         let at = match self.group_of.get(&m.id) {
             Some(&at) => {
                 let g = &mut self.groups[at];
