@@ -319,55 +319,57 @@ fn noisy_or(weights: &[f32]) -> f32 {
 /// across such a break counts, at its place in the original text.
 fn wrapped_literal_hits(d: &Diagnoser, search: &str) -> Vec<(usize, usize, usize)> {
     let bytes = search.as_bytes();
-    if memchr::memmem::find(bytes, b"\n ").is_none() {
-        return Vec::new();
-    }
+    let is_blank = |b: u8| b == b' ' || b == b'\t';
+    // Each break: where its one space stands in `joined`, and how many bytes of `search`
+    // lie before that point beyond those of `joined` once it is passed.
+    let mut breaks: Vec<(usize, usize)> = Vec::new();
     let mut joined = String::with_capacity(search.len());
-    // For each byte of `joined`, its offset in `search`.
-    let mut at: Vec<usize> = Vec::with_capacity(search.len());
-    let mut breaks: Vec<usize> = Vec::new();
-    let mut i = 0;
-    while i < bytes.len() {
-        if matches!(bytes[i], b' ' | b'\t' | b'\n') {
-            let start = i;
-            while i < bytes.len() && matches!(bytes[i], b' ' | b'\t' | b'\n') {
-                i += 1;
-            }
-            let run = &bytes[start..i];
-            if run.contains(&b'\n') {
-                breaks.push(joined.len());
-                joined.push(' ');
-                at.push(start);
-            } else {
-                joined.push_str(&search[start..i]);
-                at.extend(start..i);
-            }
-        } else {
-            let len = utf8_len(bytes[i]);
-            joined.push_str(&search[i..i + len]);
-            at.extend(i..i + len);
-            i += len;
+    let mut copied = 0;
+    let mut shift = 0;
+    let mut from = 0;
+    while let Some(nl) = memchr::memchr(b'\n', &bytes[from..]).map(|i| from + i) {
+        let mut start = nl;
+        while start > copied && is_blank(bytes[start - 1]) {
+            start -= 1;
         }
+        let mut end = nl + 1;
+        while end < bytes.len() && (is_blank(bytes[end]) || bytes[end] == b'\n') {
+            end += 1;
+        }
+        from = end;
+        // Only a line that goes on indented is a wrapped one.
+        if end == bytes.len() || !is_blank(bytes[end - 1]) {
+            continue;
+        }
+        joined.push_str(&search[copied..start]);
+        joined.push(' ');
+        shift += end - start - 1;
+        breaks.push((joined.len() - 1, shift));
+        copied = end;
     }
     if breaks.is_empty() {
         return Vec::new();
     }
-    d.automaton
+    joined.push_str(&search[copied..]);
+    // The offset in `search` of byte `j` of `joined` (past a break, its shift applies).
+    let original = |j: usize| {
+        let passed = breaks.partition_point(|&(at, _)| at < j);
+        j + passed.checked_sub(1).map_or(0, |k| breaks[k].1)
+    };
+    d.wrap_automaton
         .find_overlapping_iter(joined.as_str())
-        .filter(|h| matches!(d.patterns[h.pattern().as_usize()], Pattern::Literal { .. }))
-        .filter(|h| breaks.iter().any(|&b| h.start() < b && b < h.end()))
-        .map(|h| (h.pattern().as_usize(), at[h.start()], at[h.end() - 1] + 1))
+        .filter(|h| {
+            let first = breaks.partition_point(|&(at, _)| at <= h.start());
+            breaks.get(first).is_some_and(|&(at, _)| at < h.end())
+        })
+        .map(|h| {
+            (
+                d.wrap_patterns[h.pattern().as_usize()],
+                original(h.start()),
+                original(h.end() - 1) + 1,
+            )
+        })
         .collect()
-}
-
-/// The length of the UTF-8 sequence that starts with `lead`.
-fn utf8_len(lead: u8) -> usize {
-    match lead {
-        0xF0..=0xFF => 4,
-        0xE0..=0xEF => 3,
-        0xC0..=0xDF => 2,
-        _ => 1,
-    }
 }
 
 pub(crate) fn diagnose(d: &Diagnoser, text: String) -> Diagnosis {
