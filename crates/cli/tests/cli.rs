@@ -1,23 +1,17 @@
 //! The binary as users run it: every test spawns `errdex` with a scrubbed environment
 //! (no API keys, no colour preference) and checks its output and exit status.
 
+mod common;
+
 use std::path::Path;
 use std::process::{Command, Output};
 
 fn errdex(args: &[&str]) -> Output {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_errdex"));
-    for (name, _) in std::env::vars_os() {
-        let name = name.to_string_lossy().to_string();
-        if name.ends_with("_API_KEY")
-            || name.ends_with("_AUTH_TOKEN")
-            || name == "NO_COLOR"
-            || name.ends_with("_BASE_URL")
-        {
-            cmd.env_remove(&name);
-        }
-    }
-    cmd.args(args).current_dir(env!("CARGO_MANIFEST_DIR"));
-    cmd.output().expect("errdex runs")
+    common::errdex_without_keys()
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .expect("errdex runs")
 }
 
 fn stdout(o: &Output) -> String {

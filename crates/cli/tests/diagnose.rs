@@ -2,33 +2,12 @@
 //! inputs from `crates/diagnose/tests/inputs/`, snapshots of the JSON contract and of the
 //! terminal output, and the guarantee that no key reaches any output.
 
-use std::io::Write;
-use std::process::{Command, Output, Stdio};
+mod common;
+
+use common::errdex;
+use std::process::Output;
 
 const INPUTS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../diagnose/tests/inputs");
-
-fn errdex(args: &[&str], stdin: &[u8]) -> Output {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_errdex"));
-    for (name, _) in std::env::vars_os() {
-        let name = name.to_string_lossy().to_string();
-        if name.ends_with("_API_KEY")
-            || name.ends_with("_AUTH_TOKEN")
-            || name == "NO_COLOR"
-            || name.ends_with("_BASE_URL")
-        {
-            cmd.env_remove(&name);
-        }
-    }
-    let mut child = cmd
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("errdex runs");
-    child.stdin.take().unwrap().write_all(stdin).unwrap();
-    child.wait_with_output().unwrap()
-}
 
 fn input(name: &str) -> Vec<u8> {
     std::fs::read(format!("{INPUTS}/{name}")).unwrap()

@@ -6,17 +6,18 @@
 //! The server must answer what needs the database with a quick 503 and a JSON error, keep
 //! serving everything else, lose or damage nothing, and recover by itself.
 
-use std::io::{BufRead, BufReader, Read, Write};
+mod common;
+
+use common::{http, post_note, Reply, Server, NOTES, TOKEN};
+use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-const TOKEN: &str = "faults-test-admin-token";
 const ENTRY: &str = "anthropic/authentication-error";
-const NOTES: &str = "/api/v1/errors/anthropic/authentication-error/notes";
 const PAGE: &str = "/errors/anthropic/authentication-error";
 /// What the entry page says in place of the notes when they cannot be read.
 const NOTES_UNAVAILABLE: &str = "The notes cannot be read right now";
@@ -25,74 +26,24 @@ const NOTES_UNAVAILABLE: &str = "The notes cannot be read right now";
 /// is what a hanging request would run into.
 const FAST: Duration = Duration::from_secs(4);
 
-/// A running `errdex serve`, killed when dropped.
-struct Server {
-    child: Child,
-    addr: String,
-}
-
-impl Server {
-    /// SIGTERM, and wait: a clean stop (the SQLite WAL checkpointed into the file).
-    fn stop(mut self) {
-        // SAFETY: kill has no memory preconditions; the pid is our own child's.
-        unsafe { libc::kill(self.child.id() as i32, libc::SIGTERM) };
-        let status = self.child.wait().unwrap();
-        assert!(status.success(), "{status}");
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
 fn start(args: &[&str]) -> Server {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_errdex"))
-        .args(["serve", "--addr", "127.0.0.1:0", "--notes-per-hour", "0"])
-        .args(["--confirmations-per-hour", "0"])
-        .args(args)
-        .env_remove("DATABASE_URL")
-        .env("ERRDEX_ADMIN_TOKEN", TOKEN)
-        .env("RUST_LOG", "warn")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    let addr = line
-        .trim()
-        .strip_prefix("errdex serve: listening on http://")
-        .unwrap_or_else(|| panic!("unexpected first line: {line:?}"))
-        .to_string();
-    Server { child, addr }
+    Server::spawn(
+        Command::new(env!("CARGO_BIN_EXE_errdex"))
+            .args(["serve", "--addr", "127.0.0.1:0", "--notes-per-hour", "0"])
+            .args(["--confirmations-per-hour", "0"])
+            .args(args)
+            .env_remove("DATABASE_URL")
+            .env("ERRDEX_ADMIN_TOKEN", TOKEN)
+            .env("RUST_LOG", "warn"),
+    )
 }
 
-#[derive(Debug)]
-struct Reply {
-    status: u16,
-    head: String,
-    body: String,
-    took: Duration,
+trait Unavailable {
+    /// A 503 with the API's JSON error body, and quickly.
+    fn assert_unavailable(&self, what: &str);
 }
 
-impl Reply {
-    fn json(&self) -> serde_json::Value {
-        serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("{e}: {}", self.body))
-    }
-
-    fn header(&self, name: &str) -> Option<&str> {
-        self.head.lines().find_map(|l| {
-            let (k, v) = l.split_once(':')?;
-            k.eq_ignore_ascii_case(name).then(|| v.trim())
-        })
-    }
-
-    /// A 503 with the API's JSON error body.
+impl Unavailable for Reply {
     fn assert_unavailable(&self, what: &str) {
         assert_eq!(self.status, 503, "{what}: {}", self.body);
         assert_eq!(self.json()["error"]["code"], "unavailable", "{what}");
@@ -102,46 +53,6 @@ impl Reply {
             self.took
         );
     }
-}
-
-/// One HTTP/1.1 request on its own connection (no client library needed).
-fn http(addr: &str, method: &str, path: &str, body: Option<&serde_json::Value>) -> Reply {
-    let started = Instant::now();
-    let mut stream = TcpStream::connect(addr).expect("connects");
-    stream
-        .set_read_timeout(Some(Duration::from_secs(30)))
-        .unwrap();
-    let body = body.map(|b| b.to_string()).unwrap_or_default();
-    write!(
-        stream,
-        "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\nAuthorization: Bearer {TOKEN}\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
-        body.len()
-    )
-    .unwrap();
-    let mut answer = Vec::new();
-    stream.read_to_end(&mut answer).unwrap();
-    let answer = String::from_utf8_lossy(&answer).into_owned();
-    let (head, body) = answer.split_once("\r\n\r\n").unwrap_or((&answer, ""));
-    let status = head
-        .split_whitespace()
-        .nth(1)
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(0);
-    Reply {
-        status,
-        head: head.to_string(),
-        body: body.to_string(),
-        took: started.elapsed(),
-    }
-}
-
-fn post_note(addr: &str, text: &str) -> Reply {
-    http(
-        addr,
-        "POST",
-        NOTES,
-        Some(&serde_json::json!({"text": text, "sdk_version": "anthropic 0.40.0"})),
-    )
 }
 
 fn diagnose(addr: &str) -> Reply {

@@ -2,34 +2,16 @@
 //! non-UTF-8 text to `diagnose`, `scan` and `--batch`, paths given as ids to `explain`, and
 //! raw HTTP requests that try to inject headers or log lines into `errdex serve`.
 
-use std::io::{BufRead, BufReader, Read, Write};
+mod common;
+
+use common::{errdex, listening};
+use std::io::{Read, Write};
 use std::net::TcpStream;
-use std::process::{Child, Command, Output, Stdio};
+use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
 const INPUTS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../diagnose/tests/inputs");
 const AUTH: &str = "anthropic/authentication-error";
-
-fn errdex(args: &[&str], stdin: &[u8]) -> Output {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_errdex"));
-    for (name, _) in std::env::vars_os() {
-        let name = name.to_string_lossy().to_string();
-        if name.ends_with("_API_KEY") || name.ends_with("_BASE_URL") || name == "NO_COLOR" {
-            cmd.env_remove(&name);
-        }
-    }
-    let mut child = cmd
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("errdex runs");
-    // Every command here reads all of its input before it writes; one that refuses an
-    // input too large stops reading it, so a broken pipe is expected then.
-    let _ = child.stdin.take().unwrap().write_all(stdin);
-    child.wait_with_output().unwrap()
-}
 
 fn capture() -> Vec<u8> {
     std::fs::read(format!("{INPUTS}/capture-anthropic-401.txt")).unwrap()
@@ -197,15 +179,7 @@ fn serve() -> Server {
         .stderr(std::fs::File::create(&log).unwrap())
         .spawn()
         .unwrap();
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    let addr = line
-        .trim()
-        .strip_prefix("errdex serve: listening on http://")
-        .unwrap_or_else(|| panic!("unexpected first line: {line:?}"))
-        .to_string();
+    let addr = listening(&mut child);
     Server {
         child,
         addr,

@@ -4,27 +4,12 @@
 //! idempotence, a bad line imports nothing). PostgreSQL parts run when
 //! `ERRDEX_TEST_DATABASE_URL` names a server, and print `skipped: …` otherwise.
 
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::TcpStream;
+mod common;
+
+use common::{http, post_note, Server, NOTES, TOKEN};
 use std::path::Path;
-use std::process::{Child, Command, Output, Stdio};
+use std::process::{Command, Output};
 use std::time::{Duration, Instant};
-
-const TOKEN: &str = "cli-test-admin-token";
-const NOTES: &str = "/api/v1/errors/anthropic/authentication-error/notes";
-
-/// A running `errdex serve`, killed when dropped.
-struct Server {
-    child: Child,
-    addr: String,
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
 
 /// Where a server keeps its notes.
 #[derive(Clone)]
@@ -51,79 +36,11 @@ fn errdex() -> Command {
 }
 
 fn start(db: &Db) -> Server {
-    let mut child = errdex()
-        .args(["serve", "--addr", "127.0.0.1:0", "--notes-per-hour", "0"])
-        .args(db.args())
-        .env("ERRDEX_ADMIN_TOKEN", TOKEN)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    let addr = line
-        .trim()
-        .strip_prefix("errdex serve: listening on http://")
-        .unwrap_or_else(|| panic!("unexpected first line: {line:?}"))
-        .to_string();
-    Server { child, addr }
-}
-
-struct Reply {
-    status: u16,
-    head: String,
-    body: String,
-}
-
-impl Reply {
-    fn header(&self, name: &str) -> Option<&str> {
-        self.head.lines().find_map(|l| {
-            let (k, v) = l.split_once(':')?;
-            k.eq_ignore_ascii_case(name).then(|| v.trim())
-        })
-    }
-
-    fn json(&self) -> serde_json::Value {
-        serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("{e}: {}", self.body))
-    }
-}
-
-/// One HTTP/1.1 request on its own connection (no client library needed).
-fn http(addr: &str, method: &str, path: &str, body: Option<&serde_json::Value>) -> Reply {
-    let mut stream = TcpStream::connect(addr).expect("connects");
-    stream
-        .set_read_timeout(Some(Duration::from_secs(20)))
-        .unwrap();
-    let body = body.map(|b| b.to_string()).unwrap_or_default();
-    write!(
-        stream,
-        "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\nAuthorization: Bearer {TOKEN}\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
-        body.len()
-    )
-    .unwrap();
-    let mut answer = String::new();
-    stream.read_to_string(&mut answer).unwrap();
-    let (head, body) = answer.split_once("\r\n\r\n").unwrap_or((&answer, ""));
-    let status = head
-        .split_whitespace()
-        .nth(1)
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(0);
-    Reply {
-        status,
-        head: head.to_string(),
-        body: body.to_string(),
-    }
-}
-
-fn post_note(addr: &str, text: &str) -> Reply {
-    http(
-        addr,
-        "POST",
-        NOTES,
-        Some(&serde_json::json!({"text": text, "sdk_version": "anthropic 0.40.0"})),
+    Server::spawn(
+        errdex()
+            .args(["serve", "--addr", "127.0.0.1:0", "--notes-per-hour", "0"])
+            .args(db.args())
+            .env("ERRDEX_ADMIN_TOKEN", TOKEN),
     )
 }
 

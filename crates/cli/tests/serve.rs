@@ -1,7 +1,10 @@
 //! `errdex serve` as a process: the contract of issue 6 — a fresh SQLite database in
 //! `--data-dir`, `/healthz` as soon as it listens, a clean exit on SIGTERM.
 
-use std::io::{BufRead, BufReader, Read, Write};
+mod common;
+
+use common::listening;
+use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
@@ -36,15 +39,7 @@ fn serve_starts_on_a_fresh_database_answers_healthz_and_stops_on_sigterm() {
         .stderr(Stdio::null())
         .spawn()
         .unwrap();
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    let addr = line
-        .trim()
-        .strip_prefix("errdex serve: listening on http://")
-        .unwrap_or_else(|| panic!("unexpected first line: {line}"))
-        .to_string();
+    let addr = listening(&mut child);
     let health = get(&addr, "/healthz");
     let elapsed = started.elapsed();
     assert!(health.starts_with("HTTP/1.1 200"), "{health}");
