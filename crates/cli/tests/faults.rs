@@ -8,7 +8,7 @@
 
 mod common;
 
-use common::{http, post_note, Reply, Server, NOTES, TOKEN};
+use common::{http, post_note, post_published_note, Reply, Server, NOTES, TOKEN};
 use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::path::{Path, PathBuf};
@@ -476,16 +476,7 @@ fn assert_unwritable(addr: &str, why: &str, published: &str, confirm: bool) {
 fn database_with_a_published_note(dir: &Path) -> (PathBuf, String) {
     let file = dir.join("errdex.sqlite3");
     let server = start(&["--data-dir", dir.to_str().unwrap()]);
-    let r = post_note(&server.addr, "Written while the file could be written.");
-    assert_eq!(r.status, 201, "{}", r.body);
-    let id = r.json()["id"].as_str().unwrap().to_string();
-    let r = http(
-        &server.addr,
-        "POST",
-        &format!("/api/v1/admin/notes/{id}/publish"),
-        None,
-    );
-    assert_eq!(r.status, 200, "{}", r.body);
+    let id = post_published_note(&server.addr, "Written while the file could be written.");
     server.stop();
     (file, id)
 }

@@ -6,7 +6,7 @@
 
 mod common;
 
-use common::{http, post_note, Server, NOTES, TOKEN};
+use common::{http, post_note, post_published_note, Server, NOTES, TOKEN};
 use std::path::Path;
 use std::process::{Command, Output};
 use std::time::{Duration, Instant};
@@ -84,16 +84,7 @@ fn two_servers_on_one_postgres_serve_each_others_changes() {
     assert!(page.body.contains("No published notes yet"));
 
     // Posted and published through A.
-    let created = post_note(&a.addr, "Posted through server A, published there too.");
-    assert_eq!(created.status, 201, "{}", created.body);
-    let id = created.json()["id"].as_str().unwrap().to_string();
-    let published = http(
-        &a.addr,
-        "POST",
-        &format!("/api/v1/admin/notes/{id}/publish"),
-        None,
-    );
-    assert_eq!(published.status, 200, "{}", published.body);
+    let id = post_published_note(&a.addr, "Posted through server A, published there too.");
 
     // B serves it: its cached fragment was dropped by A's NOTIFY.
     let deadline = Instant::now() + Duration::from_secs(5);

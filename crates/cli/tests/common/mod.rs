@@ -154,3 +154,18 @@ pub fn post_note(addr: &str, text: &str) -> Reply {
         Some(&serde_json::json!({"text": text, "sdk_version": "anthropic 0.40.0"})),
     )
 }
+
+/// A new note on the entry of [`NOTES`], published by the admin: its id.
+pub fn post_published_note(addr: &str, text: &str) -> String {
+    let created = post_note(addr, text);
+    assert_eq!(created.status, 201, "{}", created.body);
+    let id = created.json()["id"].as_str().unwrap().to_string();
+    let published = http(
+        addr,
+        "POST",
+        &format!("/api/v1/admin/notes/{id}/publish"),
+        None,
+    );
+    assert_eq!(published.status, 200, "{}", published.body);
+    id
+}
