@@ -3,37 +3,10 @@
 //! it arrives through that package names it. A small knowledge base written here keeps the
 //! test independent of which entries exist.
 
-use errdex_diagnose::Diagnoser;
-use errdex_entry::{parse_entry, EntryId, Index};
-use std::path::Path;
+mod common;
 
-/// A minimal valid entry: `exceptions` are `(sdk, class)` pairs, `literal` its one signal.
-fn entry(id: &str, kind: &str, status: u16, exceptions: &[(&str, &str)], literal: &str) -> String {
-    let (provider, _) = id.split_once('/').unwrap();
-    let mut front = format!(
-        "+++\ntitle = \"{id}\"\nsummary = \"A test entry.\"\nprovider = \"{provider}\"\nkind = \"{kind}\"\n\
-         http_status = {status}\nseverity = \"high\"\ndifficulty = \"beginner\"\ntime_to_fix = \"5 minutes\"\n\
-         retryable = false\nsources = [\"test\"]\n"
-    );
-    for (sdk, class) in exceptions {
-        front.push_str(&format!(
-            "\n[[exceptions]]\nlanguage = \"python\"\nsdk = \"{sdk}\"\nversions = \">=1\"\nclass = \"{class}\"\n"
-        ));
-    }
-    let (sdk, class) = exceptions[0];
-    front.push_str(&format!(
-        "\n[signals]\nliterals = [\"{literal}\"]\n\n[[compatibility]]\nlanguage = \"python\"\n\
-         runtime = \">=3.9\"\nsdk = \"{sdk}\"\nversions = \">=1\"\n+++\n"
-    ));
-    let body = format!(
-        "## What it means\n\nM.\n\n## Quick fix\n\nQ.\n\n## Why it happens\n\nW.\n\n## Detection\n\nD.\n\n\
-         ## Causes & fixes\n\n1. **C.** Fix: F.\n\n## Code\n\nChanged.\n\n\
-         ```python,broken,sdk={sdk}>=1,scenario=invalid_key,raises={class}\nimport {sdk}\n```\n\n\
-         ```python,fixed,sdk={sdk}>=1,scenario=ok\nimport {sdk}\n```\n\n\
-         ## Workaround\n\nA.\n\n## Prevention\n\nP.\n"
-    );
-    format!("{front}\n{body}")
-}
+use common::{diagnoser_of, entry};
+use errdex_diagnose::Diagnoser;
 
 fn diagnoser() -> Diagnoser {
     let texts = [
@@ -44,7 +17,7 @@ fn diagnoser() -> Diagnoser {
                 "authentication",
                 401,
                 &[("openai", "openai.AuthenticationError")],
-                "Incorrect API key provided",
+                r#"literals = ["Incorrect API key provided"]"#,
             ),
         ),
         (
@@ -54,7 +27,7 @@ fn diagnoser() -> Diagnoser {
                 "authentication",
                 401,
                 &[("openai", "openai.AuthenticationError")],
-                "Authentication Fails, Your api key",
+                r#"literals = ["Authentication Fails, Your api key"]"#,
             ),
         ),
         (
@@ -64,22 +37,11 @@ fn diagnoser() -> Diagnoser {
                 "overloaded",
                 529,
                 &[("anthropic", "anthropic.OverloadedError")],
-                "Overloaded, try later",
+                r#"literals = ["Overloaded, try later"]"#,
             ),
         ),
     ];
-    let mut entries = Vec::new();
-    for (id, text) in texts {
-        let id: EntryId = id.parse().unwrap();
-        let parsed = parse_entry(Path::new("test.md"), id, &text)
-            .unwrap_or_else(|problems| panic!("{problems:?}"));
-        entries.push(parsed.entry);
-    }
-    Diagnoser::new(&Index {
-        revision: "test".into(),
-        entries,
-        problems: Vec::new(),
-    })
+    diagnoser_of(texts)
 }
 
 fn through_openai(message: &str, status: u16) -> String {
