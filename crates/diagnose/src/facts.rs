@@ -491,8 +491,8 @@ pub(crate) fn extract(text: &str, search: &str, g: &Gated) -> Extracted {
     }
     // A raised exception whose whole message is a reason phrase carries that status: the
     // Vercel AI SDK's `APICallError` takes `response.statusText` as its message when the
-    // body does not parse (@ai-sdk/provider-utils, createJsonErrorResponseHandler), and so
-    // do fetch wrappers that throw `new Error(res.statusText)`.
+    // error body is empty or does not parse (@ai-sdk/provider-utils 4.0.66,
+    // dist/index.mjs, createJsonErrorResponseHandler).
     for found in x
         .chain
         .iter()

@@ -314,9 +314,10 @@ fn noisy_or(weights: &[f32]) -> f32 {
 
 /// Entry literals that a terminal wrapped over lines: Claude Code and other CLIs print a
 /// long API message as `…"message":"Request \n    size exceeds model context window"…`
-/// (anthropics/claude-code#6368, #6361), and users paste it so. The text is read again
-/// with every line break and the blanks around it as one space; a literal found there
-/// across such a break counts, at its place in the original text.
+/// (anthropics/claude-code#6368, #6361), and users paste it so. Where a line goes on
+/// indented, the break and the blanks around it are read as one space, and the entry
+/// literals that hold a blank are looked for again in that joined text (their own small
+/// automaton); one found across such a break counts, at its place in the original text.
 fn wrapped_literal_hits(d: &Diagnoser, search: &str) -> Vec<(usize, usize, usize)> {
     let bytes = search.as_bytes();
     let is_blank = |b: u8| b == b' ' || b == b'\t';
