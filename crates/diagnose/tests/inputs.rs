@@ -306,3 +306,33 @@ fn scan_groups_errors_in_a_log() {
         assert_eq!(report.lines, log.lines().count() as u64);
     }
 }
+
+/// A literal found across a terminal's line wrap is shown where it stands in the text:
+/// its evidence spans the break, and read with the break as one blank it is the literal.
+#[test]
+fn shape_literal_wrapped_by_a_terminal() {
+    let text =
+        std::fs::read_to_string(inputs().join("report-wrapped-claude-code-8210.txt")).unwrap();
+    let d = diagnoser().diagnose(&text);
+    assert_eq!(top(&d), "anthropic/tool-use-without-tool-result");
+    let joined: Vec<String> = d.matches[0]
+        .evidence
+        .iter()
+        .filter(|e| e.signal == "message" && d.text[e.start..e.end].contains('\n'))
+        .map(|e| {
+            d.text[e.start..e.end]
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
+        .collect();
+    assert!(
+        joined
+            .contains(&"ids were found without `tool_result` blocks immediately after".to_string()),
+        "{joined:?}"
+    );
+    assert!(joined.contains(
+        &"Each `tool_use` block must have a corresponding `tool_result` block in the next message"
+            .to_string()
+    ));
+}
