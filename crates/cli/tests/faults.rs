@@ -8,7 +8,9 @@
 
 mod common;
 
-use common::{http, post_note, post_published_note, Reply, Server, NOTES, TOKEN};
+use common::{
+    assert_sqlite_sound, http, post_note, post_published_note, Reply, Server, NOTES, TOKEN,
+};
 use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::path::{Path, PathBuf};
@@ -422,23 +424,6 @@ fn exported_notes(url: &str) -> Vec<(String, String)> {
         .collect()
 }
 
-fn integrity_check(file: &Path) {
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap();
-    runtime.block_on(async {
-        let store = errdex_store::Store::open(&errdex_store::StoreConfig {
-            database_url: Some(format!("sqlite://{}?mode=ro", file.display())),
-            data_dir: None,
-        })
-        .await
-        .unwrap();
-        store.check_integrity().await.unwrap();
-        store.close().await;
-    });
-}
-
 /// Writes refused with a 503 that says the database cannot be written; reads served.
 fn assert_unwritable(addr: &str, why: &str, published: &str, confirm: bool) {
     let refused = post_note(addr, "This one cannot be written.");
@@ -474,7 +459,7 @@ fn assert_unwritable(addr: &str, why: &str, published: &str, confirm: bool) {
 
 /// A database with one published note, written by a server that is then stopped.
 fn database_with_a_published_note(dir: &Path) -> (PathBuf, String) {
-    let file = dir.join("errdex.sqlite3");
+    let file = dir.join(errdex_store::SQLITE_FILE);
     let server = start(&["--data-dir", dir.to_str().unwrap()]);
     let id = post_published_note(&server.addr, "Written while the file could be written.");
     server.stop();
@@ -489,7 +474,7 @@ fn sqlite_opened_read_only_refuses_writes_with_503_and_keeps_serving() {
     let server = start(&["--database-url", &url]);
     assert_unwritable(&server.addr, "read-only", &published, true);
     server.stop();
-    integrity_check(&file);
+    assert_sqlite_sound(&file);
     let notes = exported_notes(&format!("sqlite://{}", file.display()));
     assert_eq!(
         notes,
@@ -538,7 +523,7 @@ fn sqlite_full_at_max_page_count_refuses_writes_with_503_and_stays_intact() {
     // (A confirmation is a few bytes that may still fit in a page with room.)
     assert_unwritable(&server.addr, "full", &published, false);
     server.stop();
-    integrity_check(&file);
+    assert_sqlite_sound(&file);
     let mut notes = exported_notes(&format!("sqlite://{}", file.display()));
     notes.sort();
     accepted.sort();

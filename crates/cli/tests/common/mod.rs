@@ -7,6 +7,7 @@
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
+use std::path::Path;
 use std::process::{Child, Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
@@ -168,4 +169,23 @@ pub fn post_published_note(addr: &str, text: &str) -> String {
     );
     assert_eq!(published.status, 200, "{}", published.body);
     id
+}
+
+/// The SQLite file passes `PRAGMA integrity_check` (opened read-only: the check changes
+/// nothing).
+pub fn assert_sqlite_sound(file: &Path) {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    runtime.block_on(async {
+        let store = errdex_store::Store::open(&errdex_store::StoreConfig {
+            database_url: Some(format!("sqlite://{}?mode=ro", file.display())),
+            data_dir: None,
+        })
+        .await
+        .unwrap();
+        store.check_integrity().await.unwrap();
+        store.close().await;
+    });
 }
