@@ -8,10 +8,14 @@
 # corpus/<target> <its new inputs>` adds those that reach new code.
 #
 #   bash .ci/fuzz.sh          # 30 s per target
-#   bash .ci/fuzz.sh 600      # the long run
+#   FUZZ_SEED=0 bash .ci/fuzz.sh 600   # the long run, with a fresh seed
 set -euo pipefail
 cd "$(dirname "$0")/../fuzz"
 per_target="${1:-30}"
+# A fixed seed by default, so that a CI run mutates the committed corpus the same way each
+# time and a failure there means the code changed, not the dice; FUZZ_SEED=0 lets
+# libFuzzer pick one (the long runs that look for new inputs).
+seed="${FUZZ_SEED:-1}"
 # Extra libFuzzer flags, e.g. FUZZ_FLAGS=-report_slow_units=1.
 read -r -a extra <<<"${FUZZ_FLAGS:-}"
 
@@ -49,8 +53,10 @@ for target in $(fuzz list); do
     # The scratch folder comes first: libFuzzer writes new inputs to the first folder only.
     if ! fuzz run "${build[@]}" "$target" "$scratch/$target" "corpus/$target" -- \
         -max_total_time="$per_target" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
-        "${dict[@]}" "${extra[@]}" 2>"$scratch/$target.log"; then
-        tail -n 60 "$scratch/$target.log"
+        -seed="$seed" "${dict[@]}" "${extra[@]}" 2>"$scratch/$target.log"; then
+        # The panic message first: the failing input's dump after it can be long.
+        grep -A 12 "panicked at" "$scratch/$target.log" | head -n 40 || true
+        tail -n 25 "$scratch/$target.log"
         failed+=("$target")
     else
         grep -E '^(Done|stat::number_of_executed_units|stat::peak_rss_mb)|DONE +cov:' \
