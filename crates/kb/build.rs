@@ -1,6 +1,8 @@
 //! Compiles `kb/` into the index the binary embeds: parse and check every entry, highlight
 //! every code example for the terminal and for the web site (expensive, so done here rather than at start-up),
-//! and write the result with postcard to `$OUT_DIR/kb.postcard`.
+//! and write the result with postcard: `$OUT_DIR/entries.bin` (each whole entry on its own)
+//! and `$OUT_DIR/catalogue.postcard` (the index of stripped entries, and where each whole one
+//! lies).
 //!
 //! A knowledge base with problems still builds — with the entries that parsed and the
 //! problems recorded — so that `errdex check` can be run to list them; `cargo test` fails on
@@ -57,15 +59,35 @@ fn main() {
     apply_records(&records, &mut entries);
     highlight(&mut entries);
 
+    // Two files, so that a command that shows one page decodes one entry: each whole entry
+    // on its own (`entries.bin`, their byte ranges in the catalogue), and the catalogue —
+    // the index with every entry stripped of what only a page shows.
+    let mut whole = Vec::new();
+    let mut ranges = Vec::with_capacity(entries.len());
+    for entry in &entries {
+        let start = whole.len();
+        whole.extend(postcard::to_stdvec(entry).expect("an entry serialises"));
+        ranges.push((start as u32, whole.len() as u32));
+    }
+    for entry in &mut entries {
+        entry.strip_page_parts();
+    }
     let index = Index {
         revision: revision(&kb),
         entries,
         problems,
     };
-    let bytes = postcard::to_stdvec(&index).expect("the index serialises");
-    let out =
-        PathBuf::from(std::env::var("OUT_DIR").expect("cargo sets OUT_DIR")).join("kb.postcard");
-    std::fs::write(&out, bytes).unwrap_or_else(|e| panic!("cannot write {}: {e}", out.display()));
+    let out = PathBuf::from(std::env::var("OUT_DIR").expect("cargo sets OUT_DIR"));
+    let write = |name: &str, bytes: &[u8]| {
+        let path = out.join(name);
+        std::fs::write(&path, bytes)
+            .unwrap_or_else(|e| panic!("cannot write {}: {e}", path.display()));
+    };
+    write(
+        "catalogue.postcard",
+        &postcard::to_stdvec(&(index, ranges)).expect("the catalogue serialises"),
+    );
+    write("entries.bin", &whole);
 }
 
 /// Compiles `verification/<provider>/<slug>.json` (written by `errdex verify`) into the

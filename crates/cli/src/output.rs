@@ -9,7 +9,7 @@ use std::sync::LazyLock;
 
 /// `errdex --version`: the binary's version and the knowledge base it embeds.
 pub static VERSION: LazyLock<String> = LazyLock::new(|| {
-    let index = errdex_kb::index();
+    let index = errdex_kb::catalogue();
     let current = index.current(None, None).count();
     format!(
         "{} (knowledge base {}, {} entries)",

@@ -36,6 +36,20 @@ pub struct Entry {
     pub sections: Sections,
 }
 
+impl Entry {
+    /// Drops what only the entry's own page shows — the captured run (traceback and
+    /// transcript) and the highlighted examples, most of an entry's bytes — keeping
+    /// everything that lists, counts, resolves, searches and diagnoses. The compiled
+    /// catalogue holds entries in this form; pages decode the whole entry.
+    pub fn strip_page_parts(&mut self) {
+        self.verification_run = None;
+        for example in &mut self.sections.examples {
+            example.highlighted_ansi = None;
+            example.highlighted_html = None;
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Severity {
     Low,

@@ -1,17 +1,61 @@
 //! The knowledge base compiled into the binary. `build.rs` parses, checks and highlights
-//! `kb/` at build time; at run time [`index`] deserialises it once (well under a
-//! millisecond), so every reading command works offline from any directory.
+//! `kb/` at build time, so every reading command works offline from any directory.
+//!
+//! Start-up decodes only what a command needs. [`catalogue`] is the index of every entry
+//! without the parts only its page shows (about an eighth of the bytes, decoded in about a
+//! millisecond); [`whole`] decodes one entry whole; [`index`] decodes them all, for the
+//! servers that render every page.
 
-use errdex_entry::Index;
+use errdex_entry::{Entry, EntryId, Index};
 use std::sync::OnceLock;
 
-static COMPILED: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/kb.postcard"));
+/// The catalogue and, per entry in the same order, its byte range in [`WHOLE`].
+static CATALOGUE: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/catalogue.postcard"));
+/// Every whole entry, postcard, one after the other.
+static WHOLE: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/entries.bin"));
 
-/// The embedded knowledge base.
+type Ranges = Vec<(u32, u32)>;
+
+fn parts() -> &'static (Index, Ranges) {
+    static PARTS: OnceLock<(Index, Ranges)> = OnceLock::new();
+    PARTS.get_or_init(|| {
+        postcard::from_bytes(CATALOGUE).expect("the build script wrote a valid catalogue")
+    })
+}
+
+fn decode(range: (u32, u32)) -> Entry {
+    postcard::from_bytes(&WHOLE[range.0 as usize..range.1 as usize])
+        .expect("the build script wrote a valid entry")
+}
+
+/// Every entry, current and retired, each stripped of its page parts
+/// ([`Entry::strip_page_parts`]): what listing, counting, resolving ids, searching and
+/// diagnosing need. Render a page from [`whole`].
+pub fn catalogue() -> &'static Index {
+    &parts().0
+}
+
+/// The entry `id` (exactly; resolve aliases in the catalogue first) with everything its page
+/// shows, decoded on first use.
+pub fn whole(id: &EntryId) -> Option<&'static Entry> {
+    static DECODED: OnceLock<Vec<OnceLock<Entry>>> = OnceLock::new();
+    let (catalogue, ranges) = parts();
+    let at = catalogue.entries.binary_search_by(|e| e.id.cmp(id)).ok()?;
+    let decoded = DECODED.get_or_init(|| ranges.iter().map(|_| OnceLock::new()).collect());
+    Some(decoded[at].get_or_init(|| decode(ranges[at])))
+}
+
+/// The whole knowledge base, every entry with its page parts: for the web site and the MCP
+/// server, which render pages from it.
 pub fn index() -> &'static Index {
     static INDEX: OnceLock<Index> = OnceLock::new();
     INDEX.get_or_init(|| {
-        postcard::from_bytes(COMPILED).expect("the build script wrote a valid index")
+        let (catalogue, ranges) = parts();
+        Index {
+            revision: catalogue.revision.clone(),
+            entries: ranges.iter().map(|&range| decode(range)).collect(),
+            problems: catalogue.problems.clone(),
+        }
     })
 }
 
@@ -146,6 +190,30 @@ mod tests {
             "entries citing evaluation sources:\n{}",
             cited.join("\n")
         );
+    }
+
+    /// The catalogue is the whole index with each entry's page parts stripped, in the same
+    /// order, and `whole` gives back each entry as the index holds it.
+    #[test]
+    fn the_catalogue_is_the_index_stripped_and_whole_restores_each_entry() {
+        let (catalogue, index) = (catalogue(), index());
+        assert_eq!(catalogue.revision, index.revision);
+        assert_eq!(catalogue.problems, index.problems);
+        assert_eq!(catalogue.entries.len(), index.entries.len());
+        for (light, full) in catalogue.entries.iter().zip(&index.entries) {
+            let mut stripped = full.clone();
+            stripped.strip_page_parts();
+            assert_eq!(*light, stripped, "{}", full.id);
+            assert_eq!(whole(&light.id), Some(full), "{}", full.id);
+        }
+        // The page parts are really absent from the catalogue, and present in the index.
+        assert!(catalogue
+            .entries
+            .iter()
+            .all(|e| e.verification_run.is_none()));
+        assert!(index.entries.iter().any(|e| e.verification_run.is_some()));
+        let unknown: EntryId = "openai/no-such-error".parse().unwrap();
+        assert_eq!(whole(&unknown), None);
     }
 
     #[test]

@@ -9,7 +9,7 @@ use std::io::{BufRead, BufWriter, Read, Write};
 use std::path::Path;
 
 pub fn run(args: DiagnoseArgs, out: &Output) -> anyhow::Result<Exit> {
-    let diagnoser = Diagnoser::new(errdex_kb::index());
+    let diagnoser = Diagnoser::new(errdex_kb::catalogue());
     if let Some(batch) = &args.batch {
         return run_batch(&diagnoser, batch);
     }
@@ -72,7 +72,7 @@ pub fn fill_suggestions(diagnosis: &mut Diagnosis) {
     if query.is_empty() {
         return;
     }
-    let index = errdex_kb::index();
+    let index = errdex_kb::catalogue();
     let Ok(searcher) = errdex_search::Searcher::new(&index.entries) else {
         return;
     };

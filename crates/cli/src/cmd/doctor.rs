@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 
 pub fn run(args: DoctorArgs, out: &Output) -> anyhow::Result<Exit> {
     let cwd = std::env::current_dir()?;
-    let index = errdex_kb::index();
+    let index = errdex_kb::catalogue();
     let exists = |id: &str| id.parse().ok().is_some_and(|id| index.get(&id).is_some());
     let report = errdex_doctor::run(
         errdex_doctor::Check {

@@ -6,7 +6,8 @@ use errdex_entry::views::EntryView;
 use errdex_entry::{nearest_ids, EntryId, Resolved};
 
 pub fn run(args: ExplainArgs, out: &Output) -> anyhow::Result<Exit> {
-    let index = errdex_kb::index();
+    // Ids resolve in the catalogue; only the entry shown is decoded whole.
+    let index = errdex_kb::catalogue();
     let resolved = args.id.parse::<EntryId>().ok().and_then(|id| {
         // `resolve` borrows the id; look it up again in the index to return index borrows.
         let id = index.all_ids().find(|known| **known == id)?;
@@ -38,6 +39,7 @@ pub fn run(args: ExplainArgs, out: &Output) -> anyhow::Result<Exit> {
             return Ok(Exit::Failure);
         }
     };
+    let entry = errdex_kb::whole(&entry.id).expect("a catalogue entry is in the knowledge base");
     if args.json {
         output::json(out, &EntryView::new(entry))?;
     } else {

@@ -5,7 +5,7 @@ use crate::output::{self, Exit, Output, DIM};
 use errdex_entry::views::ListItem;
 
 pub fn run(args: ListArgs, out: &Output) -> anyhow::Result<Exit> {
-    let entries: Vec<_> = errdex_kb::index()
+    let entries: Vec<_> = errdex_kb::catalogue()
         .current(args.provider, args.kind)
         .collect();
     if args.json {

@@ -49,7 +49,7 @@ pub fn run(args: RunArgs, out: &Output) -> anyhow::Result<Exit> {
 
     let code = exit_code(&status);
     let tail = tail.lock().map(|t| t.clone()).unwrap_or_default();
-    let diagnosis = Diagnoser::new(errdex_kb::index()).diagnose(&tail);
+    let diagnosis = Diagnoser::new(errdex_kb::catalogue()).diagnose(&tail);
     if !diagnosis.matches.is_empty() {
         let mut text = format!(
             "\n{}\n",

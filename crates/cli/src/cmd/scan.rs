@@ -19,7 +19,7 @@ struct FileReport<'a> {
 }
 
 pub fn run(args: ScanArgs, out: &Output) -> anyhow::Result<Exit> {
-    let diagnoser = Diagnoser::new(errdex_kb::index());
+    let diagnoser = Diagnoser::new(errdex_kb::catalogue());
     let inputs: Vec<PathBuf> = if args.files.is_empty() {
         vec![PathBuf::from("-")]
     } else {

@@ -15,7 +15,7 @@ struct SearchResult<'a> {
 }
 
 pub fn run(args: SearchArgs, out: &Output) -> anyhow::Result<Exit> {
-    let index = errdex_kb::index();
+    let index = errdex_kb::catalogue();
     let searcher = errdex_search::Searcher::new(&index.entries)?;
     let query = args.query.join(" ");
     let hits = searcher.search(&query, args.limit)?;
