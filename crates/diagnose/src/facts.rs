@@ -139,8 +139,9 @@ fn regexes() -> &'static Regexes {
             r"|(?:\b(\d{3})\s+(?-i:[A-Z][A-Z_]{4,})\.)",
             r#"|(?:["']code["']\s*:\s*["']?(\d{3})\b)"#,
             r"|(?:\bapi\s?error:?\s*\(?(\d{3})\b)",
-            r#"|(?:(?m:^)(?:error:\s*)?(\d{3})\s+[{"A-Za-z])"#,
+            r#"|(?:(?:(?m:^)(?:error:\s*)?|\berror:\s*)(\d{3})\s+[{"A-Za-z])"#,
             r"|(?:\[(\d{3})[ \]])",
+            r"|(?:\berror\s+response\s+(\d{3})\b)",
         )),
         request_id: re(
             r#"(?i)(?:\b(req_[A-Za-z0-9]{8,})|request[-_ ]?id['"]?\s*[:=]\s*['"]?([A-Za-z0-9][A-Za-z0-9_-]{7,}))"#,
@@ -797,6 +798,14 @@ mod tests {
             ("[400 Bad Request] API key not valid.", 400),
             ("401 Client Error: Unauthorized for url", 401),
             ("API Error: 529 Overloaded.", 529),
+            (
+                "Error response 401 while fetching https://example.test/v1",
+                401,
+            ),
+            (
+                r#"{"error":"Error: 429 {\"type\":\"error\"}","timestamp":"2026-03-29"}"#,
+                429,
+            ),
         ] {
             assert_eq!(ex(text).status.map(|f| f.value), Some(status), "{text}");
         }

@@ -307,15 +307,23 @@ impl Diagnoser {
             });
         }
         // Classes that several entries of one provider and kind list for one SDK: the class
-        // alone cannot choose between them (an OpenAI 400 of unknown cause). Entries of
-        // different providers that share an SDK's class (OpenAI's and Azure's
-        // `APITimeoutError`) are told apart by the provider, so the class stays theirs.
-        type Owners = HashMap<(String, String, Kind, Provider), Vec<usize>>;
+        // alone cannot choose between them (an OpenAI 400 of unknown cause). A class that
+        // stands for no kind (Bedrock's `ValidationException`, raised for a prompt too long,
+        // an unknown model and roles out of order alike) is shared by all of the provider's
+        // entries that list it, whatever their kinds. Entries of different providers that
+        // share an SDK's class (OpenAI's and Azure's `APITimeoutError`) are told apart by the
+        // provider, so the class stays theirs.
+        type Owners = HashMap<(String, String, Option<Kind>, Provider), Vec<usize>>;
+        let owner_key = |sdk: &str, class: &str, kind: Kind, provider: Provider| {
+            let short = class.rsplit('.').next().unwrap_or(class);
+            let kind = score::class_kind(short).map(|_| kind);
+            (sdk.to_string(), class.to_string(), kind, provider)
+        };
         let mut listed: Owners = HashMap::new();
         for (at, entry) in entries.iter().enumerate() {
             for e in &entry.exceptions {
                 let owners = listed
-                    .entry((e.sdk.clone(), e.class.clone(), entry.kind, entry.provider))
+                    .entry(owner_key(&e.sdk, &e.class, entry.kind, entry.provider))
                     .or_default();
                 if !owners.contains(&at) {
                     owners.push(at);
@@ -326,7 +334,7 @@ impl Diagnoser {
             let (kind, provider) = (entry.kind, entry.provider);
             for e in &mut entry.exceptions {
                 e.shared = listed
-                    .get(&(e.sdk.clone(), e.class.clone(), kind, provider))
+                    .get(&owner_key(&e.sdk, &e.class, kind, provider))
                     .is_some_and(|owners| owners.len() > 1);
             }
         }

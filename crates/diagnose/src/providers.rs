@@ -261,6 +261,8 @@ pub static PROVIDER_FACTS: &[ProviderFact] = &[
     row("'type': 'error', 'error': {", BodyShape, P::Anthropic, "Anthropic envelope {type: error, error: {…}} (docs.anthropic.com/en/api/errors; captured/anthropic-401.txt)"),
     row("\"type\":\"error\",\"error\":{", BodyShape, P::Anthropic, "Anthropic envelope (docs.anthropic.com/en/api/errors; captured/node-anthropic-401.txt)"),
     row("\"type\": \"error\", \"error\": {", BodyShape, P::Anthropic, "Anthropic envelope (docs.anthropic.com/en/api/errors)"),
+    // A JSON body escaped inside a JSON log line; the table reads `\` as `/`.
+    row("/\"type/\":/\"error/\",/\"error/\":{", BodyShape, P::Anthropic, "Anthropic envelope escaped in a JSON log record: https://github.com/anthropics/claude-code/issues/40621"),
     row("overloaded_error", BodyShape, P::Anthropic, "error type overloaded_error is Anthropic's 529 (docs.anthropic.com/en/api/errors)"),
     row("type.googleapis.com/google.rpc", BodyShape, P::Google, "google.rpc.Status details (sdk-facts.md §5.8)"),
     // DeepSeek's errors all carry `code: invalid_request_error` after `param: null` (401, 400,

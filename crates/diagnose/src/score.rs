@@ -81,7 +81,7 @@ fn library_class(class: &str) -> bool {
 /// class per HTTP status (sdk-facts.md §1, §2: `RateLimitError` for every 429, quota and
 /// rate limit alike), so the class names an entry only when the entry is that kind;
 /// otherwise it is consistent evidence and the entry needs its own message or code.
-fn class_kind(short: &str) -> Option<Kind> {
+pub(crate) fn class_kind(short: &str) -> Option<Kind> {
     Some(match short {
         "AuthenticationError" | "UnauthorizedError" => Kind::Authentication,
         "PermissionDeniedError" | "ForbiddenError" => Kind::Permission,
@@ -157,6 +157,11 @@ mod w {
     pub const CLASS_OTHER_KIND: f32 = 0.35;
     /// The body's error code is another one than the entry's.
     pub const OTHER_CODE: f32 = 0.5;
+    /// The body's error code is a shared one (`invalid_request_error`), and not the
+    /// entry's: weaker, since many kinds answer with it, but still the API saying which
+    /// family of error this is (Anthropic's 413 context-window refusal is an
+    /// `invalid_request_error`, its 413 body-size refusal a `request_too_large`).
+    pub const OTHER_GENERIC_CODE: f32 = 0.8;
     pub const CODE_IN_BODY: f32 = 0.5;
     pub const CODE_IN_TEXT: f32 = 0.4;
     pub const CODE_GENERIC: f32 = 0.15;
@@ -173,8 +178,17 @@ mod w {
     pub const OTHER_STATUS_BESIDE_MESSAGE: f32 = 0.85;
     pub const STATUS_WITHOUT_HTTP: f32 = 0.7;
     pub const OTHER_VERSION: f32 = 0.5;
+    /// Another SDK version, but the entry's own message is in the text: the API wrote the
+    /// message whatever the client's version (Azure's "Access denied due to invalid
+    /// subscription key" reaches openai 0.x as `openai.error.AuthenticationError`). Where
+    /// two entries differ only by version, the one that fits still wins.
+    pub const OTHER_VERSION_BESIDE_MESSAGE: f32 = 0.85;
     /// The text came through a wrapper that other candidates say they arrive through.
     pub const OTHER_TRANSPORT: f32 = 0.9;
+    /// The text names another Google API (Translate, Custom Search, Maps, …): every Google
+    /// API answers in the same format (`API_KEY_INVALID`, `google.rpc.ErrorInfo`), so the
+    /// Gemini and Vertex entries' own wording is no evidence there.
+    pub const OTHER_GOOGLE_API: f32 = 0.3;
     /// The cap for entries with generic evidence only.
     pub const GENERIC_CAP: f32 = 0.45;
 }
@@ -235,6 +249,75 @@ pub(crate) struct ProviderGuess {
     pub confidence: f32,
     pub via: Option<Provider>,
     pub evidence: Vec<Evidence>,
+}
+
+/// The part of the line holding `at` before `at`, when that line is a Python traceback's
+/// source line (the indented line under `File "…", line N`): code, not output.
+fn traceback_code_before(text: &str, at: usize) -> Option<&str> {
+    let start = text[..at].rfind('\n').map_or(0, |i| i + 1);
+    let line = &text[start..at];
+    if !line.starts_with("    ") || start == 0 {
+        return None;
+    }
+    let previous = text[..start - 1].rfind('\n').map_or(0, |i| i + 1);
+    text[previous..start]
+        .trim_start()
+        .starts_with("File \"")
+        .then_some(line)
+}
+
+/// Whether the text names a Google API other than Gemini's and Vertex AI's, and neither of
+/// those: a host such as `translate.googleapis.com` (also as ErrorInfo's `"service"`), or
+/// an API path on `www.googleapis.com` (`/customsearch/v1`). Hosts that serve every Google
+/// API (OAuth tokens, the `type.googleapis.com` type URLs, Cloud Storage) say nothing
+/// either way.
+fn names_other_google_api(text: &str) -> bool {
+    use std::sync::LazyLock;
+    static API: LazyLock<regex::Regex> = LazyLock::new(|| {
+        regex::Regex::new(
+            r"(?i)\b([a-z0-9-]+)\.googleapis\.com\b(?:/(?:discovery/v\d+/apis/)?([a-z]+))?",
+        )
+        .expect("a valid regex")
+    });
+    if memchr::memmem::find(text.as_bytes(), b"googleapis.com").is_none() {
+        return false;
+    }
+    let mut other = false;
+    for caps in API.captures_iter(text) {
+        let host = caps[1].to_ascii_lowercase();
+        let llm = |name: &str| {
+            name == "generativelanguage" || name == "aiplatform" || name.ends_with("-aiplatform")
+        };
+        match host.as_str() {
+            h if llm(h) => return false,
+            "type" | "oauth2" | "accounts" | "iamcredentials" | "sts" | "serviceusage"
+            | "storage" => {}
+            "www" => {
+                let api = caps.get(2).map(|m| m.as_str().to_ascii_lowercase());
+                match api.as_deref() {
+                    Some(a) if llm(a) => return false,
+                    Some(
+                        "customsearch" | "youtube" | "drive" | "calendar" | "gmail" | "books"
+                        | "blogger" | "webfonts" | "pagespeedonline",
+                    ) => other = true,
+                    _ => {}
+                }
+            }
+            _ => other = true,
+        }
+    }
+    other
+}
+
+/// Whether `at` is inside a comment of a traceback's source line:
+/// `AsyncOpenAI()  # base_url="http://127.0.0.1:11434/v1"` shows code that did not run, so a
+/// host or key there is no clue to the provider.
+fn in_traceback_comment(text: &str, at: usize) -> bool {
+    traceback_code_before(text, at).is_some_and(|line| {
+        // No quote before the `#`: a `#` inside a string literal is not a comment.
+        line.find(" #")
+            .is_some_and(|hash| !line[..hash].contains(['"', '\'']))
+    })
 }
 
 fn is_ident(b: u8) -> bool {
@@ -429,6 +512,12 @@ pub(crate) fn diagnose(d: &Diagnoser, text: String) -> Diagnosis {
                 let is_raised = raised
                     .as_ref()
                     .is_some_and(|r| r.start <= start && end <= r.end);
+                // `except openai.error.Timeout:` in a traceback's code names a class the
+                // program handles, not one it raised: when another class was raised, the
+                // code line is no evidence.
+                if !is_raised && raised.is_some() && traceback_code_before(&text, start).is_some() {
+                    continue;
+                }
                 let library = library_class(class);
                 for &entry in entries {
                     let compiled = &d.entries[entry];
@@ -478,6 +567,9 @@ pub(crate) fn diagnose(d: &Diagnoser, text: String) -> Diagnosis {
                 }
                 // Names are brands: only as the provider writes them.
                 if f.clue == Clue::Name && matched != f.pattern {
+                    continue;
+                }
+                if in_traceback_comment(&text, start) {
                     continue;
                 }
                 votes.push(Vote {
@@ -666,6 +758,7 @@ pub(crate) fn diagnose(d: &Diagnoser, text: String) -> Diagnosis {
     let wrapper = guess
         .via
         .filter(|&t| t != Provider::Openai && cands.keys().any(|&at| through(at, t)));
+    let other_google_api = names_other_google_api(&text);
 
     let mut scored: Vec<(usize, f32, Candidate)> = Vec::with_capacity(cands.len());
     for (at, mut c) in cands {
@@ -687,6 +780,9 @@ pub(crate) fn diagnose(d: &Diagnoser, text: String) -> Diagnosis {
         }
         if wrapper.is_some_and(|t| !through(at, t)) {
             c.penalty *= w::OTHER_TRANSPORT;
+        }
+        if other_google_api && matches!(entry.provider, Provider::Google | Provider::Vertex) {
+            c.penalty *= w::OTHER_GOOGLE_API;
         }
         let mut agree = false;
         if let Some(p) = guess.provider {
@@ -712,6 +808,8 @@ pub(crate) fn diagnose(d: &Diagnoser, text: String) -> Diagnosis {
                 if same.iter().any(|e| e.versions.intersects(&sdk.versions)) {
                     c.version_fits = true;
                     c.add(w::VERSION_FITS, found_ev("sdk_version", &sdk.evidence));
+                } else if c.message {
+                    c.penalty *= w::OTHER_VERSION_BESIDE_MESSAGE;
                 } else {
                     c.penalty *= w::OTHER_VERSION;
                 }
@@ -733,8 +831,13 @@ pub(crate) fn diagnose(d: &Diagnoser, text: String) -> Diagnosis {
             // gRPC statuses are written both ways: `RESOURCE_EXHAUSTED`, `ResourceExhausted`.
             let bare = |c: &str| c.replace(['_', '-'], "");
             let own = |v: &String| entry.codes.iter().any(|c| bare(c) == bare(v));
-            if specific && !body_codes.iter().any(own) {
-                c.penalty *= w::OTHER_CODE;
+            let generic = body_codes.iter().any(|v| d.generic_codes.contains(v));
+            if !body_codes.iter().any(own) {
+                if specific {
+                    c.penalty *= w::OTHER_CODE;
+                } else if generic {
+                    c.penalty *= w::OTHER_GENERIC_CODE;
+                }
             }
         }
         let status_names = own_status.is_some_and(|s| status_kind(s.value) == Some(entry.kind));
