@@ -275,6 +275,7 @@ pub static PROVIDER_FACTS: &[ProviderFact] = &[
     row("InvokeModelWithResponseStream", Operation, P::Bedrock, "bedrock-runtime API operation (boto3 docs)"),
     row("Converse operation", Operation, P::Bedrock, "bedrock-runtime API operation Converse (boto3 docs)"),
     row("ConverseStream operation", Operation, P::Bedrock, "bedrock-runtime API operation ConverseStream (boto3 docs)"),
+    row("The model returned the following errors:", BodyShape, P::Bedrock, "Bedrock's wrapper around a model's own error message: https://github.com/aws-solutions/generative-ai-application-builder-on-aws/issues/207 , https://github.com/daisuke-awaji/moca/issues/254"),
     // botocore percent-encodes the model id in the runtime paths /model/{modelId}/invoke and
     // /model/{modelId}/converse (botocore data/bedrock-runtime/2023-09-30/service-2.json requestUri),
     // so URLs in connection and timeout errors name Bedrock even behind a proxy or VPC endpoint.
