@@ -1327,3 +1327,35 @@ async fn fireworks_fire_pass_route_refuses_the_model_list_only() {
     .await;
     assert_eq!(a.status, 200, "{}", a.text);
 }
+
+#[tokio::test]
+async fn fireworks_no_conversation_config_refuses_chat_and_answers_text_completions() {
+    let state = MockState::new();
+    let model = "accounts/fireworks/models/llama-v3-8b-hf";
+    let a = call(
+        &state,
+        "POST",
+        "/fireworks/no_conversation_config/inference/v1/chat/completions",
+        bearer(Provider::Fireworks),
+        json!({"model": model, "messages": [{"role": "user", "content": "Hi"}]}),
+    )
+    .await;
+    assert_eq!(a.status, 404, "{}", a.text);
+    assert_eq!(
+        a.json()["error"],
+        json!({"object": "error", "type": "invalid_request_error", "message": "model is missing conversation_config, please use /completions API instead"})
+    );
+    let a = call(
+        &state,
+        "POST",
+        "/fireworks/no_conversation_config/inference/v1/completions",
+        bearer(Provider::Fireworks),
+        json!({"model": model, "prompt": "Once upon a time", "max_tokens": 16}),
+    )
+    .await;
+    assert_eq!(a.status, 200, "{}", a.text);
+    let v = a.json();
+    assert_eq!(v["object"], "text_completion");
+    assert_eq!(v["model"], model);
+    assert!(v["choices"][0]["text"].is_string(), "{v}");
+}

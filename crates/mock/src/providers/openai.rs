@@ -70,6 +70,10 @@ pub fn sub_scenarios(p: Provider) -> &'static [(&'static str, &'static str)] {
                 "fire_pass_route",
                 "403 on GET /models for a Fire Pass key; chat completions answered",
             ),
+            (
+                "no_conversation_config",
+                "404 on chat completions for a base model without a chat template; /completions answered",
+            ),
         ],
         Provider::Together => &[(
             "non_serverless_model",
@@ -291,6 +295,11 @@ pub fn answer(scenario: &str, cx: &Ctx) -> Option<Reply> {
         // (e.g. https://github.com/openai/openai-python/issues/1013).
         if !cx.query.contains_key("api-version") || scenario == "api_version_missing" {
             return Some(err(p, 404, "Resource not found", "404", None));
+        }
+    }
+    if p == Provider::Fireworks && scenario == "no_conversation_config" {
+        if let Some(reply) = base_model_only(cx, &model) {
+            return Some(reply);
         }
     }
     if cx.route == Route::Unknown || scenario == "invalid_url" {
@@ -595,6 +604,36 @@ fn answer_error(scenario: &str, p: Provider, cx: &Ctx, model: &str) -> Option<Re
 
         _ => return None,
     })
+}
+
+/// Fireworks serving a base model, one without a chat template (`conversation_config`):
+/// chat completions answer 404 in the `{"error": {"object", "type", "message"}}` envelope,
+/// as quoted in https://github.com/BerriAI/litellm/issues/3465 (a 404 with
+/// 'model is missing conversation_config, please use /completions API instead'; also
+/// https://github.com/evilsocket/nerve/issues/12 for accounts/fireworks/models/llama-v3-8b-hf),
+/// while the text completions endpoint the message points to answers
+/// (https://docs.fireworks.ai/guides/completions-api: base models use /completions).
+fn base_model_only(cx: &Ctx, model: &str) -> Option<Reply> {
+    match cx.route {
+        Route::Chat => Some(Reply::json(
+            404,
+            json!({"error": {"object": "error", "type": "invalid_request_error", "message": "model is missing conversation_config, please use /completions API instead"}}),
+        )),
+        _ if cx.method == "POST"
+            && matches!(
+                cx.path.as_str(),
+                "/inference/v1/completions" | "/v1/completions"
+            ) =>
+        {
+            Some(Reply::ok(json!({
+                "id": "cmpl-errdexmock", "object": "text_completion", "created": 1764000000,
+                "model": model,
+                "choices": [{"index": 0, "text": " Hello from errdex mock.", "logprobs": null, "finish_reason": "stop"}],
+                "usage": {"prompt_tokens": 8, "completion_tokens": 6, "total_tokens": 14},
+            })))
+        }
+        _ => None,
+    }
 }
 
 fn content_filter(p: Provider, cx: &Ctx, model: &str) -> Option<Reply> {
