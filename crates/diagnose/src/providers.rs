@@ -276,6 +276,7 @@ pub static PROVIDER_FACTS: &[ProviderFact] = &[
     row("Converse operation", Operation, P::Bedrock, "bedrock-runtime API operation Converse (boto3 docs)"),
     row("ConverseStream operation", Operation, P::Bedrock, "bedrock-runtime API operation ConverseStream (boto3 docs)"),
     row("The model returned the following errors:", BodyShape, P::Bedrock, "Bedrock's wrapper around a model's own error message: https://github.com/aws-solutions/generative-ai-application-builder-on-aws/issues/207 , https://github.com/daisuke-awaji/moca/issues/254"),
+    row("Error processing stream", BodyShape, P::Openrouter, "OpenRouter's mid-stream error chunk (https://openrouter.ai/docs/api-reference/errors), message as quoted in https://github.com/hotovo/aider-desk/issues/103 ; the openai package prints it alone: openai.APIError: Error processing stream (openai 3.54.0 _streaming.py)"),
     // botocore percent-encodes the model id in the runtime paths /model/{modelId}/invoke and
     // /model/{modelId}/converse (botocore data/bedrock-runtime/2023-09-30/service-2.json requestUri),
     // so URLs in connection and timeout errors name Bedrock even behind a proxy or VPC endpoint.

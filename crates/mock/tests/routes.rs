@@ -1214,6 +1214,41 @@ async fn openrouter_key_limit_is_a_403_naming_the_keys_page() {
 }
 
 #[tokio::test]
+async fn openrouter_mid_stream_error_ends_a_200_stream_with_finish_reason_error() {
+    let state = MockState::new();
+    let mut chat = chat_body();
+    chat["stream"] = json!(true);
+    for expect_error in [true, true, false] {
+        let a = call(
+            &state,
+            "POST",
+            "/openrouter/mid_stream_error_then_ok/api/v1/chat/completions",
+            bearer(Provider::Openrouter),
+            chat.clone(),
+        )
+        .await;
+        assert_eq!(a.status, 200);
+        assert!(a.text.contains("Hello from "), "{}", a.text);
+        assert_eq!(
+            a.text
+                .contains("\"error\":{\"code\":502,\"message\":\"Error processing stream\""),
+            expect_error,
+            "{}",
+            a.text
+        );
+        assert_eq!(
+            a.text.contains("\"finish_reason\":\"error\""),
+            expect_error,
+            "{}",
+            a.text
+        );
+    }
+    let log = state.requests();
+    assert_eq!(log[0].outcome, Outcome::StreamError);
+    assert_eq!(log[2].answered, "ok");
+}
+
+#[tokio::test]
 async fn cohere_v1_chat_answers_the_v1_shape_and_any_case_of_bearer() {
     let state = MockState::new();
     let body = json!({"message": "Hi", "model": "command-r"});

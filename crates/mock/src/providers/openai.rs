@@ -112,6 +112,10 @@ pub fn sub_scenarios(p: Provider) -> &'static [(&'static str, &'static str)] {
                 "key_limit",
                 "403: the key's own credit limit is used up (Key limit exceeded)",
             ),
+            (
+                "mid_stream_error",
+                "200 stream: content, then a chunk with finish_reason error and a top-level error",
+            ),
         ],
         Provider::Xai => &[(
             "unsupported_argument",
@@ -345,6 +349,24 @@ pub fn answer(scenario: &str, cx: &Ctx) -> Option<Reply> {
                 None,
                 &json!({"error": {"message": "The server had an error while processing your request. Sorry about that!", "type": "server_error", "param": null, "code": null}}),
             ));
+            Reply::sse(chunks).outcome(Outcome::StreamError)
+        }
+        "mid_stream_error" if p == Provider::Openrouter => {
+            // An upstream failure after the stream began: the HTTP status is already 200, so
+            // OpenRouter ends the stream with a chunk carrying a top-level `error` {code,
+            // message} and finish_reason "error"
+            // (https://openrouter.ai/docs/api-reference/errors, streaming error format). The
+            // message and metadata as quoted from a real stream in
+            // https://github.com/hotovo/aider-desk/issues/103 .
+            let mut chunks = chunks(&model);
+            chunks.truncate(3);
+            chunks.push(sse_event(
+                None,
+                &json!({"id": "gen-errdexmock", "provider": "DeepInfra", "model": model, "object": "chat.completion.chunk", "created": 1764000000,
+                        "error": {"code": 502, "message": "Error processing stream", "metadata": {"provider_name": "DeepInfra", "raw": {"retryable": true}}},
+                        "choices": [{"index": 0, "delta": {"role": "assistant", "content": ""}, "finish_reason": "error", "native_finish_reason": "error", "logprobs": null}]}),
+            ));
+            chunks.push("data: [DONE]\n\n".to_string());
             Reply::sse(chunks).outcome(Outcome::StreamError)
         }
         s => with_scenario(s)?,
