@@ -318,6 +318,49 @@ pub static PROVIDER_FACTS: &[ProviderFact] = &[
     transport("LangChain", Name, P::Langchain, "wrapper name"),
 ];
 
+/// Whether the text names a Google API other than Gemini's and Vertex AI's, and neither of
+/// those: a host such as `translate.googleapis.com` (also as ErrorInfo's `"service"`), or
+/// an API path on `www.googleapis.com` (`/customsearch/v1`). Hosts that serve every Google
+/// API (OAuth tokens, the `type.googleapis.com` type URLs, Cloud Storage) say nothing
+/// either way. Host names are matched as written, in lower case.
+pub fn names_other_google_api(text: &str) -> bool {
+    use std::sync::LazyLock;
+    static API: LazyLock<regex::Regex> = LazyLock::new(|| {
+        regex::Regex::new(
+            r"\b([a-z0-9-]+)\.googleapis\.com\b(?:/(?:discovery/v\d+/apis/)?([a-z]+))?",
+        )
+        .expect("a valid regex")
+    });
+    if memchr::memmem::find(text.as_bytes(), b"googleapis.com").is_none() {
+        return false;
+    }
+    let mut other = false;
+    for caps in API.captures_iter(text) {
+        let host = &caps[1];
+        let llm = |name: &str| {
+            name == "generativelanguage" || name == "aiplatform" || name.ends_with("-aiplatform")
+        };
+        match host {
+            h if llm(h) => return false,
+            "type" | "oauth2" | "accounts" | "iamcredentials" | "sts" | "serviceusage"
+            | "storage" => {}
+            "www" => {
+                let api = caps.get(2).map(|m| m.as_str());
+                match api {
+                    Some(a) if llm(a) => return false,
+                    Some(
+                        "customsearch" | "youtube" | "drive" | "calendar" | "gmail" | "books"
+                        | "blogger" | "webfonts" | "pagespeedonline",
+                    ) => other = true,
+                    _ => {}
+                }
+            }
+            _ => other = true,
+        }
+    }
+    other
+}
+
 /// The provider a Python exception module belongs to (`anthropic.AuthenticationError`,
 /// `openai.error.RateLimitError`, `cohere.errors.…`), with whether it is a transport.
 pub fn module_provider(class: &str) -> Option<(Provider, bool)> {
@@ -350,4 +393,32 @@ pub fn sources() -> impl Iterator<Item = (&'static str, &'static str)> {
         .iter()
         .map(|f| (f.pattern, f.source))
         .chain(std::iter::once(("(table)", FACTS_MD)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::names_other_google_api;
+
+    #[test]
+    fn another_google_api_is_told_from_gemini_and_vertex() {
+        for other in [
+            r#""service": "translate.googleapis.com""#,
+            "GET https://www.googleapis.com/customsearch/v1?key=x returned 400",
+            "https://www.googleapis.com/discovery/v1/apis/youtube/v3/rest",
+        ] {
+            assert!(names_other_google_api(other), "{other}");
+        }
+        for gemini in [
+            "POST https://generativelanguage.googleapis.com/v1beta/models/x:generateContent",
+            // Gemini's host wins over another API named beside it.
+            "translate.googleapis.com then generativelanguage.googleapis.com",
+            "https://us-central1-aiplatform.googleapis.com/v1/projects/p",
+            // Hosts every Google API uses say nothing.
+            "token refresh at https://oauth2.googleapis.com/token failed",
+            "@type: type.googleapis.com/google.rpc.ErrorInfo",
+            "no host at all",
+        ] {
+            assert!(!names_other_google_api(gemini), "{gemini}");
+        }
+    }
 }

@@ -11,7 +11,7 @@
 //! devset (bench/eval.sh), never on single texts.
 
 use crate::facts::{self, Extracted, Found};
-use crate::providers::{module_provider, Clue, PROVIDER_FACTS};
+use crate::providers::{module_provider, names_other_google_api, Clue, PROVIDER_FACTS};
 use crate::{Diagnoser, Diagnosis, Evidence, Facts, Match, Pattern};
 use errdex_entry::{EntryId, Kind, Provider};
 use std::collections::HashMap;
@@ -264,49 +264,6 @@ fn traceback_code_before(text: &str, at: usize) -> Option<&str> {
         .trim_start()
         .starts_with("File \"")
         .then_some(line)
-}
-
-/// Whether the text names a Google API other than Gemini's and Vertex AI's, and neither of
-/// those: a host such as `translate.googleapis.com` (also as ErrorInfo's `"service"`), or
-/// an API path on `www.googleapis.com` (`/customsearch/v1`). Hosts that serve every Google
-/// API (OAuth tokens, the `type.googleapis.com` type URLs, Cloud Storage) say nothing
-/// either way.
-fn names_other_google_api(text: &str) -> bool {
-    use std::sync::LazyLock;
-    static API: LazyLock<regex::Regex> = LazyLock::new(|| {
-        regex::Regex::new(
-            r"(?i)\b([a-z0-9-]+)\.googleapis\.com\b(?:/(?:discovery/v\d+/apis/)?([a-z]+))?",
-        )
-        .expect("a valid regex")
-    });
-    if memchr::memmem::find(text.as_bytes(), b"googleapis.com").is_none() {
-        return false;
-    }
-    let mut other = false;
-    for caps in API.captures_iter(text) {
-        let host = caps[1].to_ascii_lowercase();
-        let llm = |name: &str| {
-            name == "generativelanguage" || name == "aiplatform" || name.ends_with("-aiplatform")
-        };
-        match host.as_str() {
-            h if llm(h) => return false,
-            "type" | "oauth2" | "accounts" | "iamcredentials" | "sts" | "serviceusage"
-            | "storage" => {}
-            "www" => {
-                let api = caps.get(2).map(|m| m.as_str().to_ascii_lowercase());
-                match api.as_deref() {
-                    Some(a) if llm(a) => return false,
-                    Some(
-                        "customsearch" | "youtube" | "drive" | "calendar" | "gmail" | "books"
-                        | "blogger" | "webfonts" | "pagespeedonline",
-                    ) => other = true,
-                    _ => {}
-                }
-            }
-            _ => other = true,
-        }
-    }
-    other
 }
 
 /// Whether `at` is inside a comment of a traceback's source line:
